@@ -1,0 +1,46 @@
+package dev.rollingupgrade.samples;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The samples jar: one subcommand per scenario of the docs. Run
+ * {@code java -jar samples/target/upgrade-samples.jar --help} for the list.
+ */
+@Command(
+    name = "upgrade-samples",
+    mixinStandardHelpOptions = true,
+    version = "upgrade-samples 0.1.0-SNAPSHOT",
+    description = "Samples and tools of the rolling upgrade SDK.",
+    subcommands = {ValidateCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /**
+   * Runs the command line with the given output streams.
+   *
+   * @return the exit code: 0 success, 1 problems found, 2 bad usage or unreadable input
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExitCodeExceptionMapper(e -> 2);
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

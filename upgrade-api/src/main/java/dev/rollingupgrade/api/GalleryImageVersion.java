@@ -1,0 +1,29 @@
+package dev.rollingupgrade.api;
+
+import java.util.List;
+import org.immutables.value.Value;
+
+/**
+ * A published version of a Compute Gallery image, as an {@link dev.rollingupgrade.api.spi.ImageCatalog}
+ * reports it. "Latest" in a region is the highest version replicated there and not excluded
+ * from latest. Immutable and thread-safe.
+ */
+@Value.Immutable
+public interface GalleryImageVersion {
+  /** A builder; {@code version} is required. */
+  static ImmutableGalleryImageVersion.Builder builder() {
+    return ImmutableGalleryImageVersion.builder();
+  }
+
+  /** Version name, {@code major.minor.patch}. */
+  String version();
+
+  /** Regions the version is replicated to. */
+  List<String> targetRegions();
+
+  /** Whether the version is skipped when resolving {@code latest}; default false. */
+  @Value.Default
+  default boolean excludeFromLatest() {
+    return false;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.rollingupgrade.api;
+
+import dev.rollingupgrade.api.validation.Violations;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.immutables.value.Value;
+
+/**
+ * A virtual machine scale set as Azure describes it ({@code az vmss show}): name, region,
+ * zones, capacity, the VM model and the upgrade policy.
+ *
+ * <p>Besides each field's own range, building checks the requirements of the upgrade policy,
+ * all at once: mode {@code Rolling} and automatic OS upgrades need exactly one health source;
+ * automatic OS upgrades also need an image that follows {@code latest}, custom images only
+ * through a Compute Gallery, and {@code enableAutomaticUpdates=false} on Windows. Paths in
+ * violations are JSON paths of the Azure document. Immutable and thread-safe.
+ */
+@Value.Immutable
+public interface ScaleSet {
+  /** A builder; name, location and virtualMachineProfile are required. */
+  static ImmutableScaleSet.Builder builder() {
+    return ImmutableScaleSet.builder();
+  }
+
+  /** Azure resource id, if known. */
+  Optional<String> id();
+
+  /** Scale set name. */
+  String name();
+
+  /** Region, e.g. {@code westeurope}. */
+  String location();
+
+  /** Availability zones, e.g. {@code ["1","2","3"]}; empty for a regional set. */
+  List<String> zones();
+
+  /** Requested instance count ({@code sku.capacity}); default 0. */
+  @Value.Default
+  default long capacity() {
+    return 0;
+  }
+
+  /** The VM model. */
+  VirtualMachineProfile virtualMachineProfile();
+
+  /** How upgrades happen; Azure's default (mode {@code Manual}) if not given. */
+  @Value.Default
+  default UpgradePolicy upgradePolicy() {
+    return UpgradePolicy.defaults();
+  }
+
+  /** Checks fields and the requirements of the upgrade policy, reporting all violations at once. */
+  @Value.Check
+  default void check() {
+    Violations v = Violations.of("ScaleSet");
+    v.notBlank("name", name());
+    v.notBlank("location", location());
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < zones().size(); i++) {
+      v.notBlank("zones[" + i + "]", zones().get(i));
+      if (!seen.add(zones().get(i))) {
+        v.add("zones[" + i + "]", '"' + zones().get(i) + '"', "zones must be distinct");
+      }
+    }
+    if (capacity() < 0) {
+      v.add("sku.capacity", capacity(), "must be 0 or more");
+    }
+    ScaleSetRequirements.check(this, v);
+    v.throwIfAny();
+  }
+}

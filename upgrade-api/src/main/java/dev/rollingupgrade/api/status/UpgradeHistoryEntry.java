@@ -1,0 +1,38 @@
+package dev.rollingupgrade.api.status;
+
+import dev.rollingupgrade.api.ImageReference;
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/**
+ * One past OS upgrade of a scale set, as Azure's {@code osUpgradeHistory} lists it (newest
+ * first). Immutable and thread-safe.
+ */
+@Value.Immutable
+public interface UpgradeHistoryEntry {
+  /** A builder; every field is optional. */
+  static ImmutableUpgradeHistoryEntry.Builder builder() {
+    return ImmutableUpgradeHistoryEntry.builder();
+  }
+
+  /** State and times, with {@code endTime}. */
+  Optional<RunningStatus> runningStatus();
+
+  /** Final instance counts. */
+  Optional<RollingUpgradeProgress> progress();
+
+  /** Why the run stopped, when it did not complete. */
+  Optional<ApiError> error();
+
+  /** Who started the run. */
+  Optional<UpgradeOperationInvoker> startedBy();
+
+  /** The image the run upgraded to. */
+  Optional<ImageReference> targetImageReference();
+
+  /** Rollback outcome. */
+  Optional<RollbackInfo> rollbackInfo();
+
+  /** Region of the scale set. */
+  Optional<String> location();
+}

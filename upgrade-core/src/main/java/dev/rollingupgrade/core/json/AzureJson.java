@@ -1,0 +1,179 @@
+package dev.rollingupgrade.core.json;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rollingupgrade.api.Instance;
+import dev.rollingupgrade.api.RollingUpgradePolicy;
+import dev.rollingupgrade.api.ScaleSet;
+import dev.rollingupgrade.api.status.RollingUpgradeStatus;
+import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import dev.rollingupgrade.api.validation.InvalidModelException;
+import dev.rollingupgrade.api.validation.Violation;
+import dev.rollingupgrade.api.validation.Violations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Reads and writes the SDK's model in the JSON shape of the Azure Compute REST API: a scale set
+ * as {@code az vmss show} or a {@code GET} returns it, instances as the VM list returns them, the
+ * {@code rollingUpgrades/latest} status and the {@code osUpgradeHistory} list.
+ *
+ * <p>Reading is strict and complete: unknown fields are ignored, but a value of the wrong type
+ * is never coerced, and every problem in the document (types, ranges, missing fields, upgrade
+ * policy requirements) is reported at once in one {@link InvalidModelException}, each under
+ * its JSON path. Malformed JSON fails with a {@link JsonSyntaxException} naming line and column.
+ * Writing produces every field, defaults included; extension {@code protectedSettings} are
+ * written as {@code ***} unless {@link SecretHandling#INCLUDED} is asked for. Durations are
+ * ISO-8601 and enums are spelled as Azure spells them. Reading what was written gives an equal
+ * value. All methods are static and thread-safe.
+ */
+public final class AzureJson {
+  static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private AzureJson() {}
+
+  /** Reads a scale set document. */
+  public static ScaleSet readScaleSet(String json) {
+    return read(json, "scale set", AzureJsonReader::scaleSet);
+  }
+
+  /** Reads a scale set document from a file. */
+  public static ScaleSet readScaleSet(Path file) {
+    return readScaleSet(readFile(file));
+  }
+
+  /** Reads a rolling upgrade policy object (the value of {@code rollingUpgradePolicy}). */
+  public static RollingUpgradePolicy readRollingUpgradePolicy(String json) {
+    return read(json, "rolling upgrade policy", AzureJsonReader::rollingUpgradePolicy);
+  }
+
+  /** Reads instances: a JSON array of VM documents, or a VM list response ({@code {"value": [...]}}). */
+  public static List<Instance> readInstances(String json) {
+    return read(json, "instance list", root -> readList(root, AzureJsonReader::instance));
+  }
+
+  /** Reads a {@code rollingUpgrades/latest} response. */
+  public static RollingUpgradeStatus readRollingUpgradeStatus(String json) {
+    return read(json, "rolling upgrade status", AzureJsonReader::rollingUpgradeStatus);
+  }
+
+  /** Reads an {@code osUpgradeHistory} response ({@code {"value": [...]}}) or a JSON array of entries. */
+  public static List<UpgradeHistoryEntry> readHistory(String json) {
+    return read(json, "OS upgrade history", root -> readList(root, AzureJsonReader::historyEntry));
+  }
+
+  /** Writes a scale set with secrets masked. */
+  public static String write(ScaleSet scaleSet) {
+    return write(scaleSet, SecretHandling.MASKED);
+  }
+
+  /** Writes a scale set, with secrets as asked. */
+  public static String write(ScaleSet scaleSet, SecretHandling secrets) {
+    return text(new AzureJsonWriter(secrets).scaleSet(scaleSet));
+  }
+
+  /** Writes a rolling upgrade policy object. */
+  public static String write(RollingUpgradePolicy policy) {
+    return text(new AzureJsonWriter(SecretHandling.MASKED).rollingUpgradePolicy(policy));
+  }
+
+  /** Writes a {@code rollingUpgrades/latest} response. */
+  public static String write(RollingUpgradeStatus status) {
+    return text(new AzureJsonWriter(SecretHandling.MASKED).rollingUpgradeStatus(status));
+  }
+
+  /** Writes instances as a VM list response ({@code {"value": [...]}}). */
+  public static String writeInstances(List<Instance> instances) {
+    AzureJsonWriter writer = new AzureJsonWriter(SecretHandling.MASKED);
+    ObjectNode root = MAPPER.createObjectNode();
+    ArrayNode value = root.putArray("value");
+    instances.forEach(i -> value.add(writer.instance(i)));
+    return text(root);
+  }
+
+  /** Writes an {@code osUpgradeHistory} response ({@code {"value": [...]}}), newest first as given. */
+  public static String writeHistory(List<UpgradeHistoryEntry> history) {
+    AzureJsonWriter writer = new AzureJsonWriter(SecretHandling.MASKED);
+    ObjectNode root = MAPPER.createObjectNode();
+    ArrayNode value = root.putArray("value");
+    history.forEach(h -> value.add(writer.historyEntry(h)));
+    return text(root);
+  }
+
+  private static <T> List<T> readList(Cursor root, Function<Cursor, T> item) {
+    List<T> result = new ArrayList<>();
+    for (Cursor c : root.objects("value")) {
+      result.add(item.apply(c));
+    }
+    return result;
+  }
+
+  private static <T> T read(String json, String subject, Function<Cursor, T> reader) {
+    JsonNode tree = parse(json);
+    if (tree.isArray()) {
+      // a bare array reads like a list response
+      ObjectNode wrapper = MAPPER.createObjectNode();
+      wrapper.set("value", tree);
+      tree = wrapper;
+    }
+    if (!tree.isObject()) {
+      throw new InvalidModelException(subject, List.of(
+          new Violation("", tree.getNodeType().toString().toLowerCase(java.util.Locale.ROOT),
+              "the document must be a JSON object")));
+    }
+    Cursor root;
+    List<Violation> problems = new ArrayList<>();
+    root = Cursor.root(tree, problems);
+    return Violations.collectAll(subject, () -> {
+      T value = reader.apply(root);
+      return new Violations.Collected<>(value, problems);
+    });
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      JsonNode tree = MAPPER.readTree(json);
+      if (tree == null || tree.isMissingNode()) {
+        throw new JsonSyntaxException("the document is empty", 1, 1, null);
+      }
+      return tree;
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      int line = at == null ? 0 : at.getLineNr();
+      int column = at == null ? 0 : at.getColumnNr();
+      throw new JsonSyntaxException(e.getOriginalMessage(), line, column, e);
+    }
+  }
+
+  private static String readFile(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String text(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      // a tree of plain nodes always serializes
+      throw new IllegalStateException(e);
+    }
+  }
+}
