@@ -109,7 +109,7 @@ final class AzureJsonReader {
   private static VirtualMachineProfile virtualMachineProfile(Optional<Cursor> profile, String path) {
     ImmutableVirtualMachineProfile.Builder b = VirtualMachineProfile.builder();
     if (profile.isEmpty()) {
-      return Violations.at(path, () -> b.imageReference(placeholderImage()).build());
+      return Violations.at(path, () -> b.imageReference(ImageReference.builder().build()).build());
     }
     Cursor c = profile.get();
     Optional<Cursor> storage = c.object("storageProfile");
@@ -119,11 +119,8 @@ final class AzureJsonReader {
     if (image.isEmpty() && uri.isEmpty()) {
       c.missing("storageProfile.imageReference",
           "the OS image (publisher/offer/sku/version, id, or storageProfile.osDisk.image.uri)");
-      b.imageReference(placeholderImage());
-    } else {
-      String imagePath = c.pathOf("storageProfile.imageReference");
-      b.imageReference(imageReference(image, uri, imagePath));
     }
+    b.imageReference(imageReference(image, uri, c.pathOf("storageProfile.imageReference")));
     c.object("osProfile").flatMap(o -> o.object("windowsConfiguration")).ifPresent(w ->
         b.windowsConfiguration(WindowsConfiguration.of(w.bool("enableAutomaticUpdates").orElse(true))));
     c.object("networkProfile").flatMap(n -> n.object("healthProbe")).ifPresent(h ->
@@ -132,6 +129,7 @@ final class AzureJsonReader {
     return Violations.at(c.path(), b::build);
   }
 
+  /** Reads an image from its two places in Azure JSON; with neither, builds an empty one whose violation the missing-field report covers. */
   static ImageReference imageReference(Optional<Cursor> image, Optional<String> uri, String path) {
     ImmutableImageReference.Builder b = ImageReference.builder();
     image.ifPresent(c -> {
@@ -146,11 +144,6 @@ final class AzureJsonReader {
     });
     uri.ifPresent(b::uri);
     return Violations.at(path, b::build);
-  }
-
-  /** Stands in for a missing image so the rest of the model can still be checked. */
-  private static ImageReference placeholderImage() {
-    return ImageReference.builder().build();
   }
 
   private static ExtensionProfile extensionProfile(Cursor c) {
