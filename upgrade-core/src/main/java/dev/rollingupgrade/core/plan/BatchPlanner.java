@@ -1,0 +1,246 @@
+package dev.rollingupgrade.core.plan;
+
+import dev.rollingupgrade.api.RollingUpgradePolicy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Cuts batches under the rules of DESIGN §4. Pure and deterministic: the same instances (in any
+ * order) and policy always give the same batches.
+ *
+ * <ul>
+ *   <li>Cap: {@code max(1, floor(N × maxBatchInstancePercent / 100))}, N = every instance of the set.
+ *   <li>Unhealthy budget {@code floor(N × maxUnhealthyInstancePercent / 100)}: a batch keeps
+ *       {@code unhealthy now + healthy instances in the batch <= budget} (an unhealthy instance
+ *       costs nothing), but holds at least one instance.
+ *   <li>Groups: one per (zone, update domain); zones merge with {@code enableCrossZoneUpgrade},
+ *       update domains merge without {@code respectUpdateDomains}. Groups go one after another:
+ *       regional first, then zones in natural order; update domains ascending.
+ *   <li>Within a group: unhealthy first if {@code prioritizeUnhealthyInstances}, then zone, update
+ *       domain and instance id in natural order; the fewest batches the cap and budget allow,
+ *       balanced (sizes differ by at most one).
+ *   <li>Instances already at the target or protected from scale-set actions are never planned.
+ * </ul>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class BatchPlanner {
+  private final RollingUpgradePolicy policy;
+
+  private BatchPlanner(RollingUpgradePolicy policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  /** A planner for {@code policy}. */
+  public static BatchPlanner of(RollingUpgradePolicy policy) {
+    return new BatchPlanner(policy);
+  }
+
+  /** {@code max(1, floor(n × maxBatchInstancePercent / 100))}. */
+  public static int batchCap(int n, RollingUpgradePolicy policy) {
+    return (int) Math.max(1, (long) n * policy.maxBatchInstancePercent() / 100);
+  }
+
+  /** {@code floor(n × maxUnhealthyInstancePercent / 100)}: most instances allowed unavailable at once. */
+  public static int unhealthyBudget(int n, RollingUpgradePolicy policy) {
+    return (int) ((long) n * policy.maxUnhealthyInstancePercent() / 100);
+  }
+
+  /**
+   * The whole plan from one health snapshot of every instance of the set (N = {@code fleet.size()}),
+   * assuming each upgraded instance comes back healthy.
+   */
+  public UpgradePlan plan(Collection<InstanceSnapshot> fleet) {
+    int n = fleet.size();
+    int cap = batchCap(n, policy);
+    int budget = unhealthyBudget(n, policy);
+    int unhealthyNow = 0;
+    int atTarget = 0;
+    int protectedCount = 0;
+    for (InstanceSnapshot s : fleet) {
+      unhealthyNow += s.isUnhealthy() ? 1 : 0;
+      atTarget += s.needsUpgrade() ? 0 : 1;
+      protectedCount += s.needsUpgrade() && s.protectedFromScaleSetActions() ? 1 : 0;
+    }
+    List<Batch> batches = new ArrayList<>();
+    int candidates = 0;
+    for (List<InstanceSnapshot> group : groups(fleet)) {
+      candidates += group.size();
+      int pos = 0;
+      while (pos < group.size()) {
+        Batch batch = cut(group, pos, batches.size() + 1, cap, budget, unhealthyNow);
+        batches.add(batch);
+        unhealthyNow -= batch.unhealthyInBatch(); // projected: upgraded instances come back healthy
+        pos += batch.size();
+      }
+    }
+    return new UpgradePlan(n, candidates, atTarget, protectedCount, cap, budget, batches);
+  }
+
+  /**
+   * The batch to start now, cut from live health, or empty when no candidate is left.
+   *
+   * @param fleet every instance of the set now; instances this run already handled must be marked
+   *     as not needing the upgrade
+   * @param instanceCount N, the instance count when the run started
+   * @param number the batch's number in the run, from 1
+   */
+  public Optional<Batch> nextBatch(Collection<InstanceSnapshot> fleet, int instanceCount, int number) {
+    int unhealthyNow = 0;
+    for (InstanceSnapshot s : fleet) {
+      unhealthyNow += s.isUnhealthy() ? 1 : 0;
+    }
+    List<List<InstanceSnapshot>> groups = groups(fleet);
+    if (groups.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(cut(groups.get(0), 0, number, batchCap(instanceCount, policy),
+        unhealthyBudget(instanceCount, policy), unhealthyNow));
+  }
+
+  /** Cuts one batch from {@code group} at {@code pos}: as large as cap and budget allow, then balanced. */
+  private Batch cut(List<InstanceSnapshot> group, int pos, int number, int cap, int budget, int unhealthyNow) {
+    int remaining = group.size() - pos;
+    int limit = Math.min(cap, remaining);
+    int allowedHealthy = budget - unhealthyNow;
+    int feasible = 0;
+    int healthy = 0;
+    while (feasible < limit) {
+      if (!group.get(pos + feasible).isUnhealthy()) {
+        if (healthy >= allowedHealthy) {
+          break;
+        }
+        healthy++;
+      }
+      feasible++;
+    }
+    boolean shrunk = feasible < limit;
+    int largest = Math.max(1, feasible); // a batch holds at least one instance, whatever the budget
+    int batchesLeft = ceilDiv(remaining, largest);
+    int size = ceilDiv(remaining, batchesLeft);
+    List<InstanceSnapshot> members = group.subList(pos, pos + size);
+    List<String> ids = new ArrayList<>(size);
+    int unhealthyInBatch = 0;
+    for (InstanceSnapshot s : members) {
+      ids.add(s.instanceId());
+      unhealthyInBatch += s.isUnhealthy() ? 1 : 0;
+    }
+    InstanceSnapshot first = members.get(0);
+    Optional<String> zone = policy.enableCrossZoneUpgrade() ? Optional.empty() : first.zone();
+    OptionalInt ud = policy.respectUpdateDomains() ? OptionalInt.of(first.updateDomain()) : OptionalInt.empty();
+    StringBuilder reason = new StringBuilder()
+        .append(scope(first)).append(", ").append(size).append(" of ").append(remaining).append(" instances, cap ").append(cap);
+    if (batchesLeft > 1) {
+      reason.append(", ").append(batchesLeft).append(" balanced batches left in group");
+    }
+    if (shrunk) {
+      reason.append(", shrunk to ").append(largest).append(": ").append(unhealthyNow).append(" of ")
+          .append(budget).append(" allowed unhealthy already unhealthy");
+      if (feasible == 0) {
+        reason.append(" (a batch holds at least one instance)");
+      }
+    }
+    if (policy.prioritizeUnhealthyInstances() && unhealthyInBatch > 0) {
+      reason.append(", ").append(unhealthyInBatch).append(" unhealthy first");
+    }
+    return new Batch(number, ids, zone, ud, unhealthyInBatch, reason.toString());
+  }
+
+  private String scope(InstanceSnapshot s) {
+    String zone = policy.enableCrossZoneUpgrade() ? "all zones" : s.zone().map(z -> "zone " + z).orElse("regional");
+    String ud = policy.respectUpdateDomains() ? "UD " + s.updateDomain() : "all UDs";
+    return zone + ", " + ud;
+  }
+
+  /** The candidates in groups, in plan order, each group sorted in upgrade order. */
+  private List<List<InstanceSnapshot>> groups(Collection<InstanceSnapshot> fleet) {
+    TreeSet<String> zoneNames = new TreeSet<>(NaturalOrder.INSTANCE);
+    for (InstanceSnapshot s : fleet) {
+      s.zone().ifPresent(zoneNames::add);
+    }
+    List<String> zoneOrder = new ArrayList<>(zoneNames);
+    TreeMap<Long, List<Ranked>> byGroup = new TreeMap<>();
+    for (InstanceSnapshot s : fleet) {
+      if (!s.isCandidate()) {
+        continue;
+      }
+      // regional first (rank 0), then zones in natural order
+      int zoneRank = s.zone().map(z -> 1 + Collections.binarySearch(zoneOrder, z, NaturalOrder.INSTANCE)).orElse(0);
+      long groupZone = policy.enableCrossZoneUpgrade() ? 0 : zoneRank;
+      long groupUd = policy.respectUpdateDomains() ? s.updateDomain() : 0;
+      byGroup.computeIfAbsent((groupZone << 32) | groupUd, k -> new ArrayList<>()).add(new Ranked(s, zoneRank));
+    }
+    Comparator<Ranked> order = policy.prioritizeUnhealthyInstances()
+        ? Comparator.comparing((Ranked r) -> !r.snapshot.isUnhealthy()).thenComparing(Ranked::compareTo)
+        : Ranked::compareTo;
+    List<List<InstanceSnapshot>> groups = new ArrayList<>(byGroup.size());
+    for (List<Ranked> group : byGroup.values()) {
+      group.sort(order);
+      List<InstanceSnapshot> sorted = new ArrayList<>(group.size());
+      group.forEach(r -> sorted.add(r.snapshot));
+      groups.add(sorted);
+    }
+    return groups;
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  /** A candidate with the keys it is sorted by, computed once. */
+  private static final class Ranked implements Comparable<Ranked> {
+    private static final long NOT_NUMERIC = -1;
+
+    private final InstanceSnapshot snapshot;
+    private final int zoneRank;
+    private final long numericId;
+
+    Ranked(InstanceSnapshot snapshot, int zoneRank) {
+      this.snapshot = snapshot;
+      this.zoneRank = zoneRank;
+      this.numericId = numeric(snapshot.instanceId());
+    }
+
+    /** Zone, update domain, then instance id in natural order. */
+    @Override
+    public int compareTo(Ranked o) {
+      int c = Integer.compare(zoneRank, o.zoneRank);
+      if (c != 0) {
+        return c;
+      }
+      c = Integer.compare(snapshot.updateDomain(), o.snapshot.updateDomain());
+      if (c != 0) {
+        return c;
+      }
+      if (numericId != NOT_NUMERIC && o.numericId != NOT_NUMERIC) {
+        return Long.compare(numericId, o.numericId); // same answer as NaturalOrder, faster
+      }
+      return NaturalOrder.INSTANCE.compare(snapshot.instanceId(), o.snapshot.instanceId());
+    }
+
+    /** The id as a number when it is plain digits without leading zeros (Azure's ids), else NOT_NUMERIC. */
+    private static long numeric(String id) {
+      int length = id.length();
+      if (length == 0 || length > 18 || (length > 1 && id.charAt(0) == '0')) {
+        return NOT_NUMERIC;
+      }
+      long value = 0;
+      for (int i = 0; i < length; i++) {
+        char c = id.charAt(i);
+        if (c < '0' || c > '9') {
+          return NOT_NUMERIC;
+        }
+        value = value * 10 + (c - '0');
+      }
+      return value;
+    }
+  }
+}
