@@ -2,6 +2,7 @@ package dev.rollingupgrade.core.plan;
 
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -33,6 +34,8 @@ import java.util.TreeSet;
  * <p>Immutable and thread-safe.
  */
 public final class BatchPlanner {
+  private static final long NOT_NUMERIC = -1;
+
   private final RollingUpgradePolicy policy;
 
   private BatchPlanner(RollingUpgradePolicy policy) {
@@ -62,18 +65,10 @@ public final class BatchPlanner {
     int n = fleet.size();
     int cap = batchCap(n, policy);
     int budget = unhealthyBudget(n, policy);
-    int unhealthyNow = 0;
-    int atTarget = 0;
-    int protectedCount = 0;
-    for (InstanceSnapshot s : fleet) {
-      unhealthyNow += s.isUnhealthy() ? 1 : 0;
-      atTarget += s.needsUpgrade() ? 0 : 1;
-      protectedCount += s.needsUpgrade() && s.protectedFromScaleSetActions() ? 1 : 0;
-    }
+    Scan scan = scan(fleet);
+    int unhealthyNow = scan.unhealthy;
     List<Batch> batches = new ArrayList<>();
-    int candidates = 0;
-    for (List<InstanceSnapshot> group : groups(fleet)) {
-      candidates += group.size();
+    for (List<InstanceSnapshot> group : groups(scan)) {
       int pos = 0;
       while (pos < group.size()) {
         Batch batch = cut(group, pos, batches.size() + 1, cap, budget, unhealthyNow);
@@ -82,7 +77,7 @@ public final class BatchPlanner {
         pos += batch.size();
       }
     }
-    return new UpgradePlan(n, candidates, atTarget, protectedCount, cap, budget, batches);
+    return new UpgradePlan(n, scan.candidates.size(), scan.atTarget, scan.protectedCount, cap, budget, batches);
   }
 
   /**
@@ -94,16 +89,43 @@ public final class BatchPlanner {
    * @param number the batch's number in the run, from 1
    */
   public Optional<Batch> nextBatch(Collection<InstanceSnapshot> fleet, int instanceCount, int number) {
-    int unhealthyNow = 0;
-    for (InstanceSnapshot s : fleet) {
-      unhealthyNow += s.isUnhealthy() ? 1 : 0;
-    }
-    List<List<InstanceSnapshot>> groups = groups(fleet);
+    Scan scan = scan(fleet);
+    List<List<InstanceSnapshot>> groups = groups(scan);
     if (groups.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(cut(groups.get(0), 0, number, batchCap(instanceCount, policy),
-        unhealthyBudget(instanceCount, policy), unhealthyNow));
+        unhealthyBudget(instanceCount, policy), scan.unhealthy));
+  }
+
+  /** What one pass over the fleet learns; on large fleets every pass costs cache misses, so there is one. */
+  private static final class Scan {
+    private final List<InstanceSnapshot> candidates = new ArrayList<>();
+    private final TreeSet<String> zones = new TreeSet<>(NaturalOrder.INSTANCE);
+    private int unhealthy;
+    private int atTarget;
+    private int protectedCount;
+  }
+
+  private static Scan scan(Collection<InstanceSnapshot> fleet) {
+    Scan scan = new Scan();
+    String lastZone = null;
+    for (InstanceSnapshot s : fleet) {
+      scan.unhealthy += s.isUnhealthy() ? 1 : 0;
+      if (!s.needsUpgrade()) {
+        scan.atTarget++;
+      } else if (s.protectedFromScaleSetActions()) {
+        scan.protectedCount++;
+      } else {
+        scan.candidates.add(s);
+      }
+      String zone = s.zone().orElse(null);
+      if (zone != null && zone != lastZone) { // the same String as before is known already
+        scan.zones.add(zone);
+        lastZone = zone;
+      }
+    }
+    return scan;
   }
 
   /** Cuts one batch from {@code group} at {@code pos}: as large as cap and budget allow, then balanced. */
@@ -139,10 +161,10 @@ public final class BatchPlanner {
     StringBuilder reason = new StringBuilder()
         .append(scope(first)).append(", ").append(size).append(" of ").append(remaining).append(" instances, cap ").append(cap);
     if (batchesLeft > 1) {
-      reason.append(", ").append(batchesLeft).append(" balanced batches left in group");
+      reason.append(", split into ").append(batchesLeft).append(" balanced batches");
     }
     if (shrunk) {
-      reason.append(", shrunk to ").append(largest).append(": ").append(unhealthyNow).append(" of ")
+      reason.append(", shrunk to ").append(size).append(": ").append(unhealthyNow).append(" of ")
           .append(budget).append(" allowed unhealthy already unhealthy");
       if (feasible == 0) {
         reason.append(" (a batch holds at least one instance)");
@@ -161,22 +183,94 @@ public final class BatchPlanner {
   }
 
   /** The candidates in groups, in plan order, each group sorted in upgrade order. */
-  private List<List<InstanceSnapshot>> groups(Collection<InstanceSnapshot> fleet) {
-    TreeSet<String> zoneNames = new TreeSet<>(NaturalOrder.INSTANCE);
-    for (InstanceSnapshot s : fleet) {
-      s.zone().ifPresent(zoneNames::add);
-    }
-    List<String> zoneOrder = new ArrayList<>(zoneNames);
-    TreeMap<Long, List<Ranked>> byGroup = new TreeMap<>();
-    for (InstanceSnapshot s : fleet) {
-      if (!s.isCandidate()) {
-        continue;
+  private List<List<InstanceSnapshot>> groups(Scan scan) {
+    List<String> zoneOrder = new ArrayList<>(scan.zones);
+    List<InstanceSnapshot> candidates = scan.candidates;
+    int[] zoneRanks = new int[candidates.size()];
+    String lastZone = null;
+    int lastRank = 0;
+    for (int i = 0; i < zoneRanks.length; i++) {
+      String zone = candidates.get(i).zone().orElse(null);
+      if (zone != lastZone) { // same String instance as the previous one: same rank
+        // regional first (rank 0), then zones in natural order
+        lastRank = zone == null ? 0 : 1 + Collections.binarySearch(zoneOrder, zone, NaturalOrder.INSTANCE);
+        lastZone = zone;
       }
-      // regional first (rank 0), then zones in natural order
-      int zoneRank = s.zone().map(z -> 1 + Collections.binarySearch(zoneOrder, z, NaturalOrder.INSTANCE)).orElse(0);
-      long groupZone = policy.enableCrossZoneUpgrade() ? 0 : zoneRank;
-      long groupUd = policy.respectUpdateDomains() ? s.updateDomain() : 0;
-      byGroup.computeIfAbsent((groupZone << 32) | groupUd, k -> new ArrayList<>()).add(new Ranked(s, zoneRank));
+      zoneRanks[i] = lastRank;
+    }
+    List<List<InstanceSnapshot>> packed = groupsByPackedKeys(candidates, zoneRanks, zoneOrder.size());
+    return packed != null ? packed : groupsByComparison(candidates, zoneRanks);
+  }
+
+  /**
+   * Groups and sorts in one primitive sort: each candidate becomes one {@code long} holding its
+   * group (zone and/or update domain), its order within the group and its index. Several times
+   * faster than comparing objects on large fleets; returns null when ids are not all numbers or
+   * the key does not fit in 63 bits.
+   */
+  private List<List<InstanceSnapshot>> groupsByPackedKeys(List<InstanceSnapshot> candidates, int[] zoneRanks,
+      int zoneCount) {
+    long[] ids = new long[candidates.size()];
+    int maxUd = 0;
+    long maxId = 0;
+    for (int i = 0; i < ids.length; i++) {
+      InstanceSnapshot s = candidates.get(i);
+      ids[i] = numericId(s.instanceId());
+      if (ids[i] == NOT_NUMERIC) {
+        return null;
+      }
+      maxUd = Math.max(maxUd, s.updateDomain());
+      maxId = Math.max(maxId, ids[i]);
+    }
+    boolean crossZone = policy.enableCrossZoneUpgrade();
+    boolean respectUd = policy.respectUpdateDomains();
+    int prioBits = policy.prioritizeUnhealthyInstances() ? 1 : 0;
+    int zoneBits = bits(zoneCount);
+    int udBits = bits(maxUd);
+    int idBits = bits(maxId);
+    int indexBits = bits(candidates.size() - 1);
+    if (zoneBits + udBits + prioBits + idBits + indexBits > 63) {
+      return null;
+    }
+    // most significant first: the group's zone and UD, unhealthy-first, the rest of zone and UD, id, index
+    int inGroupBits = prioBits + (crossZone ? zoneBits : 0) + (respectUd ? 0 : udBits) + idBits + indexBits;
+    long[] keys = new long[candidates.size()];
+    for (int i = 0; i < keys.length; i++) {
+      InstanceSnapshot s = candidates.get(i);
+      int ud = s.updateDomain();
+      long key = crossZone ? 0 : zoneRanks[i];
+      key = respectUd ? (key << udBits) | ud : key;
+      key = (key << prioBits) | (prioBits == 1 && !s.isUnhealthy() ? 1 : 0);
+      key = crossZone ? (key << zoneBits) | zoneRanks[i] : key;
+      key = respectUd ? key : (key << udBits) | ud;
+      key = (key << idBits) | ids[i];
+      keys[i] = (key << indexBits) | i;
+    }
+    Arrays.sort(keys);
+    long indexMask = (1L << indexBits) - 1;
+    List<List<InstanceSnapshot>> groups = new ArrayList<>();
+    List<InstanceSnapshot> current = null;
+    long currentGroup = -1;
+    for (long key : keys) {
+      long group = key >>> inGroupBits;
+      if (current == null || group != currentGroup) {
+        current = new ArrayList<>();
+        groups.add(current);
+        currentGroup = group;
+      }
+      current.add(candidates.get((int) (key & indexMask)));
+    }
+    return groups;
+  }
+
+  /** The general path: groups in a sorted map, each sorted by comparing instances. */
+  private List<List<InstanceSnapshot>> groupsByComparison(List<InstanceSnapshot> candidates, int[] zoneRanks) {
+    TreeMap<Long, List<Ranked>> byGroup = new TreeMap<>();
+    for (int i = 0; i < zoneRanks.length; i++) {
+      Ranked r = new Ranked(candidates.get(i), zoneRanks[i]);
+      long groupZone = policy.enableCrossZoneUpgrade() ? 0 : r.zoneRank;
+      long groupUd = policy.respectUpdateDomains() ? r.snapshot.updateDomain() : 0;
+      byGroup.computeIfAbsent((groupZone << 32) | groupUd, k -> new ArrayList<>()).add(r);
     }
     Comparator<Ranked> order = policy.prioritizeUnhealthyInstances()
         ? Comparator.comparing((Ranked r) -> !r.snapshot.isUnhealthy()).thenComparing(Ranked::compareTo)
@@ -191,14 +285,34 @@ public final class BatchPlanner {
     return groups;
   }
 
+  /** The id as a number when it is plain digits without leading zeros (Azure's ids), else NOT_NUMERIC. */
+  private static long numericId(String id) {
+    int length = id.length();
+    if (length == 0 || length > 18 || (length > 1 && id.charAt(0) == '0')) {
+      return NOT_NUMERIC;
+    }
+    long value = 0;
+    for (int i = 0; i < length; i++) {
+      char c = id.charAt(i);
+      if (c < '0' || c > '9') {
+        return NOT_NUMERIC;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  /** Bits needed to hold {@code max} (at least 0). */
+  private static int bits(long max) {
+    return 64 - Long.numberOfLeadingZeros(Math.max(0, max));
+  }
+
   private static int ceilDiv(int a, int b) {
     return (a + b - 1) / b;
   }
 
   /** A candidate with the keys it is sorted by, computed once. */
   private static final class Ranked implements Comparable<Ranked> {
-    private static final long NOT_NUMERIC = -1;
-
     private final InstanceSnapshot snapshot;
     private final int zoneRank;
     private final long numericId;
@@ -206,7 +320,7 @@ public final class BatchPlanner {
     Ranked(InstanceSnapshot snapshot, int zoneRank) {
       this.snapshot = snapshot;
       this.zoneRank = zoneRank;
-      this.numericId = numeric(snapshot.instanceId());
+      this.numericId = numericId(snapshot.instanceId());
     }
 
     /** Zone, update domain, then instance id in natural order. */
@@ -226,21 +340,5 @@ public final class BatchPlanner {
       return NaturalOrder.INSTANCE.compare(snapshot.instanceId(), o.snapshot.instanceId());
     }
 
-    /** The id as a number when it is plain digits without leading zeros (Azure's ids), else NOT_NUMERIC. */
-    private static long numeric(String id) {
-      int length = id.length();
-      if (length == 0 || length > 18 || (length > 1 && id.charAt(0) == '0')) {
-        return NOT_NUMERIC;
-      }
-      long value = 0;
-      for (int i = 0; i < length; i++) {
-        char c = id.charAt(i);
-        if (c < '0' || c > '9') {
-          return NOT_NUMERIC;
-        }
-        value = value * 10 + (c - '0');
-      }
-      return value;
-    }
   }
 }

@@ -68,7 +68,7 @@ class BatchPlannerExamplesTest {
     assertThat(perUd).containsExactly(21, 21, 21, 19, 18);
     assertThat(sizes(plan)).containsExactly(11, 10, 11, 10, 11, 10, 19, 18);
     assertThat(plan.batches().get(0).zone()).isEmpty();
-    assertThat(plan.batches().get(0).reason()).isEqualTo("all zones, UD 0, 11 of 21 instances, cap 20, 2 balanced batches left in group");
+    assertThat(plan.batches().get(0).reason()).isEqualTo("all zones, UD 0, 11 of 21 instances, cap 20, split into 2 balanced batches");
   }
 
   @Test
@@ -82,7 +82,7 @@ class BatchPlannerExamplesTest {
     Batch first = BatchPlanner.of(DEFAULTS).plan(fleet).batches().get(0);
     assertThat(first.size()).isEqualTo(3);
     assertThat(first.reason()).isEqualTo(
-        "regional, UD 0, 3 of 30 instances, cap 20, 10 balanced batches left in group, shrunk to 3: 17 of 20 allowed unhealthy already unhealthy");
+        "regional, UD 0, 3 of 30 instances, cap 20, split into 10 balanced batches, shrunk to 3: 17 of 20 allowed unhealthy already unhealthy");
   }
 
   @Test
