@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Cuts batches under the rules of DESIGN §4. Pure and deterministic: the same instances (in any
@@ -47,6 +48,11 @@ public final class BatchPlanner {
     return new BatchPlanner(policy);
   }
 
+  /** The policy this planner follows. */
+  public RollingUpgradePolicy policy() {
+    return policy;
+  }
+
   /** {@code max(1, floor(n × maxBatchInstancePercent / 100))}. */
   public static int batchCap(int n, RollingUpgradePolicy policy) {
     return (int) Math.max(1, (long) n * policy.maxBatchInstancePercent() / 100);
@@ -62,22 +68,17 @@ public final class BatchPlanner {
    * assuming each upgraded instance comes back healthy.
    */
   public UpgradePlan plan(Collection<InstanceSnapshot> fleet) {
-    int n = fleet.size();
-    int cap = batchCap(n, policy);
-    int budget = unhealthyBudget(n, policy);
     Scan scan = scan(fleet);
+    PlanCursor cursor = new PlanCursor(this, groups(scan), fleet.size());
     int unhealthyNow = scan.unhealthy;
     List<Batch> batches = new ArrayList<>();
-    for (List<InstanceSnapshot> group : groups(scan)) {
-      int pos = 0;
-      while (pos < group.size()) {
-        Batch batch = cut(group, pos, batches.size() + 1, cap, budget, unhealthyNow);
-        batches.add(batch);
-        unhealthyNow -= batch.unhealthyInBatch(); // projected: upgraded instances come back healthy
-        pos += batch.size();
-      }
+    for (Optional<Batch> next = cursor.next(unhealthyNow, InstanceSnapshot::isUnhealthy, 1); next.isPresent();
+        next = cursor.next(unhealthyNow, InstanceSnapshot::isUnhealthy, batches.size() + 1)) {
+      batches.add(next.get());
+      unhealthyNow -= next.get().unhealthyInBatch(); // projected: upgraded instances come back healthy
     }
-    return new UpgradePlan(n, scan.candidates.size(), scan.atTarget, scan.protectedCount, cap, budget, batches);
+    return new UpgradePlan(fleet.size(), scan.candidates.size(), scan.atTarget, scan.protectedCount,
+        cursor.batchCap(), cursor.unhealthyBudget(), batches);
   }
 
   /**
@@ -90,12 +91,16 @@ public final class BatchPlanner {
    */
   public Optional<Batch> nextBatch(Collection<InstanceSnapshot> fleet, int instanceCount, int number) {
     Scan scan = scan(fleet);
-    List<List<InstanceSnapshot>> groups = groups(scan);
-    if (groups.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(cut(groups.get(0), 0, number, batchCap(instanceCount, policy),
-        unhealthyBudget(instanceCount, policy), scan.unhealthy));
+    return new PlanCursor(this, groups(scan), instanceCount).next(scan.unhealthy, InstanceSnapshot::isUnhealthy, number);
+  }
+
+  /**
+   * A cursor over the plan of {@code fleet} (N = {@code fleet.size()}): the groups and the order of
+   * instances within them are fixed now, and each batch is cut when asked, from the health then.
+   * This is how a run plans: sorting once, cutting from live health at every batch boundary.
+   */
+  public PlanCursor cursor(Collection<InstanceSnapshot> fleet) {
+    return new PlanCursor(this, groups(scan(fleet)), fleet.size());
   }
 
   /** What one pass over the fleet learns; on large fleets every pass costs cache misses, so there is one. */
@@ -128,15 +133,20 @@ public final class BatchPlanner {
     return scan;
   }
 
-  /** Cuts one batch from {@code group} at {@code pos}: as large as cap and budget allow, then balanced. */
-  private Batch cut(List<InstanceSnapshot> group, int pos, int number, int cap, int budget, int unhealthyNow) {
+  /**
+   * Cuts one batch from {@code group} at {@code pos}: as large as cap and budget allow, then balanced.
+   *
+   * @param unhealthy the health to cut by (live in a run, the snapshot in a projection)
+   */
+  Batch cut(List<InstanceSnapshot> group, int pos, int number, int cap, int budget, int unhealthyNow,
+      Predicate<InstanceSnapshot> unhealthy) {
     int remaining = group.size() - pos;
     int limit = Math.min(cap, remaining);
     int allowedHealthy = budget - unhealthyNow;
     int feasible = 0;
     int healthy = 0;
     while (feasible < limit) {
-      if (!group.get(pos + feasible).isUnhealthy()) {
+      if (!unhealthy.test(group.get(pos + feasible))) {
         if (healthy >= allowedHealthy) {
           break;
         }
@@ -153,7 +163,7 @@ public final class BatchPlanner {
     int unhealthyInBatch = 0;
     for (InstanceSnapshot s : members) {
       ids.add(s.instanceId());
-      unhealthyInBatch += s.isUnhealthy() ? 1 : 0;
+      unhealthyInBatch += unhealthy.test(s) ? 1 : 0;
     }
     InstanceSnapshot first = members.get(0);
     Optional<String> zone = policy.enableCrossZoneUpgrade() ? Optional.empty() : first.zone();
