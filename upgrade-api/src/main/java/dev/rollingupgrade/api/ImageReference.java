@@ -123,6 +123,30 @@ public interface ImageReference {
     }
   }
 
+  /**
+   * Whether both references name the same image: the same form and source, and for platform
+   * images the same publisher, offer, SKU and effective version ({@code exactVersion} when known,
+   * else {@code version}; compared ignoring case).
+   */
+  default boolean sameImageAs(ImageReference other) {
+    if (form() != other.form()) {
+      return false;
+    }
+    switch (form()) {
+      case PLATFORM:
+        return publisher().equals(other.publisher()) && offer().equals(other.offer()) && sku().equals(other.sku())
+            && exactVersion().or(this::version).orElse("").equalsIgnoreCase(other.exactVersion().or(other::version).orElse(""));
+      case ID:
+        return id().orElse("").equalsIgnoreCase(other.id().orElse(""));
+      case SHARED_GALLERY:
+        return sharedGalleryImageId().orElse("").equalsIgnoreCase(other.sharedGalleryImageId().orElse(""));
+      case COMMUNITY_GALLERY:
+        return communityGalleryImageId().orElse("").equalsIgnoreCase(other.communityGalleryImageId().orElse(""));
+      default:
+        return uri().equals(other.uri());
+    }
+  }
+
   /** Short human-readable form, e.g. {@code Canonical:ubuntu-24_04-lts:server:24.04.202405010}. */
   default String display() {
     switch (form()) {

@@ -15,7 +15,7 @@ public interface RolloutStore {
   /** Every record of a run, in sequence order; empty for an unknown run. */
   List<RunRecord> records(String runId);
 
-  /** Ids of runs that have records but no final one, oldest first. */
+  /** Ids of runs whose last record is not {@link RunRecord#FINAL_KIND}, oldest first. */
   List<String> unfinishedRuns();
 
   /** Adds a finished run to a scale set's history. */

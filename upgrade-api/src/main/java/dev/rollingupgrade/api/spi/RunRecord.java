@@ -11,6 +11,9 @@ import org.immutables.value.Value;
  */
 @Value.Immutable
 public interface RunRecord {
+  /** The kind of the record that ends a run; a run whose last record has another kind is unfinished. */
+  String FINAL_KIND = "RUN_FINISHED";
+
   /** A builder; every field but {@code attributes} is required. */
   static ImmutableRunRecord.Builder builder() {
     return ImmutableRunRecord.builder();

@@ -1,0 +1,768 @@
+package dev.rollingupgrade.core.run;
+
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.HEALTH_TIMEOUT;
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.INSTANCE_UNHEALTHY;
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.INTERNAL;
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.LIST_FAILED;
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.ROLLBACK_FAILED;
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.UNHEALTHY_BEFORE;
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.UNHEALTHY_DURING;
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.UPGRADED_UNHEALTHY;
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.UPGRADE_FAILED;
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.UPGRADE_TIMED_OUT;
+
+import dev.rollingupgrade.api.Extension;
+import dev.rollingupgrade.api.HealthState;
+import dev.rollingupgrade.api.Instance;
+import dev.rollingupgrade.api.RollingUpgradePolicy;
+import dev.rollingupgrade.api.event.UpgradeEventType;
+import dev.rollingupgrade.api.spi.Cancellable;
+import dev.rollingupgrade.api.spi.RunRecord;
+import dev.rollingupgrade.api.status.ApiError;
+import dev.rollingupgrade.api.status.ApiErrorDetail;
+import dev.rollingupgrade.api.status.RollbackInfo;
+import dev.rollingupgrade.api.status.RollingUpgradeActionType;
+import dev.rollingupgrade.api.status.RollingUpgradeProgress;
+import dev.rollingupgrade.api.status.RollingUpgradeStatus;
+import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
+import dev.rollingupgrade.api.status.RunningStatus;
+import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
+import dev.rollingupgrade.core.plan.Batch;
+import dev.rollingupgrade.core.plan.BatchPlanner;
+import dev.rollingupgrade.core.plan.InstanceSnapshot;
+import dev.rollingupgrade.core.plan.PlanCursor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One rolling upgrade of a scale set, as an explicit state machine driven by the scheduler:
+ * list instances, pre-check health, then for each batch (cut from live health by the planner)
+ * upgrade its instances concurrently, wait for each to report healthy within
+ * {@code healthTimeout}, roll back what fails (platform runs), check the upgraded instances
+ * against {@code maxUnhealthyUpgradedInstancePercent} and the whole set against
+ * {@code maxUnhealthyInstancePercent}, pause, and go on until done, faulted or cancelled.
+ *
+ * <p>Every decision is written to the {@link dev.rollingupgrade.api.spi.RolloutStore} before the
+ * side effect it enables. Events go to the run's listeners; logs carry the MDC keys
+ * {@code scaleSet}, {@code runId} and {@code batch}.
+ *
+ * <p>The handle is thread-safe: {@link #status()}, {@link #cancel()} and {@link #completion()} may
+ * be called from any thread. All state changes run in scheduler tasks under the run's lock, so
+ * with a deterministic scheduler the run is deterministic.
+ */
+public final class RollingUpgradeRun {
+  private static final Logger LOG = LoggerFactory.getLogger(RollingUpgradeRun.class);
+  private static final int SHOWN_IDS = 10;
+
+  // per-instance state
+  private static final byte NOT_CANDIDATE = 0;
+  private static final byte PENDING = 1;
+  private static final byte IN_FLIGHT = 2;
+  private static final byte SUCCEEDED = 3;
+  private static final byte FAILED = 4;
+  private static final byte NO_ROLLBACK = 0;
+  private static final byte ROLLBACK_REQUESTED = 1;
+  private static final byte ROLLED_BACK = 2;
+  private static final byte ROLLBACK_FAILED_STATE = 3;
+
+  private final RollingUpgrade.RunConfig config;
+  private final RollingUpgradePolicy policy;
+  private final String name;
+  private final RunJournal journal;
+  private final RunEvents events;
+  private final boolean rollbackEnabled;
+  private final List<Extension> extensionsInOrder;
+  private final Instant startTime;
+  private final CompletableFuture<UpgradeHistoryEntry> done = new CompletableFuture<>();
+
+  // everything below is guarded by this
+  private boolean finished;
+  private RollingUpgradeStatusCode code = RollingUpgradeStatusCode.ROLLING_FORWARD;
+  private ApiError error;
+  private RollingUpgradeActionType lastAction = RollingUpgradeActionType.START;
+  private Instant lastActionTime;
+  private boolean cancelRequested;
+
+  private List<Instance> instances = List.of();
+  private final Map<String, Integer> indexById = new HashMap<>(); // lookups only, never iterated
+  private HealthState[] live = new HealthState[0];
+  private byte[] state = new byte[0];
+  private byte[] rollback = new byte[0];
+  private int unhealthyLive;
+  private int initializingLive;
+  private int succeededNotHealthy;
+  private int candidates;
+  private int succeeded;
+  private int failed;
+  private int inFlight;
+  private int rolledBack;
+  private int rollbackFailed;
+  private final List<ApiErrorDetail> rollbackErrors = new ArrayList<>();
+
+  private Optional<Cancellable> subscription = Optional.empty();
+  private PlanCursor cursor;
+  private int batchNumber;
+  private int outstanding;
+  private Instant gateSince;
+  private Cancellable pauseTimer;
+  private Runnable gateRetry;
+  private Cancellable gateTimer;
+  private int mdcDepth;
+  private final Map<Integer, HealthWait> waits = new HashMap<>(); // lookups only, never iterated
+
+  RollingUpgradeRun(RollingUpgrade.RunConfig config) {
+    this.config = config;
+    this.policy = config.scaleSet().upgradePolicy().rollingUpgradePolicy();
+    this.name = config.scaleSet().name();
+    this.journal = new RunJournal(config.store(), config.scheduler(), config.runId());
+    this.events = new RunEvents(config.listeners(), config.scheduler(), name, config.runId());
+    this.rollbackEnabled = config.kind() == UpgradeKind.OS_IMAGE
+        && config.startedBy() != UpgradeOperationInvoker.USER
+        && !config.scaleSet().upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback();
+    this.extensionsInOrder = config.scaleSet().virtualMachineProfile().extensionProfile().provisioningOrder();
+    this.startTime = config.scheduler().now();
+    this.lastActionTime = startTime;
+  }
+
+  /** The run's id, unique in its store. */
+  public String runId() {
+    return config.runId();
+  }
+
+  /** The scale set's name. */
+  public String scaleSetName() {
+    return name;
+  }
+
+  /** Completes when the run ends (completed, cancelled or faulted) with its history entry. */
+  public CompletionStage<UpgradeHistoryEntry> completion() {
+    return done.minimalCompletionStage();
+  }
+
+  /** Whether the run has ended. */
+  public synchronized boolean isFinished() {
+    return finished;
+  }
+
+  /**
+   * The status now, in the shape of Azure's {@code rollingUpgrades/latest}. Its progress counts
+   * always sum to the number of instances the run upgrades (those not already at the target and
+   * not protected).
+   */
+  public synchronized RollingUpgradeStatus status() {
+    var b = RollingUpgradeStatus.builder()
+        .policy(policy)
+        .runningStatus(RunningStatus.builder().code(code).startTime(startTime).lastAction(lastAction)
+            .lastActionTime(lastActionTime).build())
+        .progress(progress());
+    if (error != null) {
+      b.error(error);
+    }
+    return b.build();
+  }
+
+  /**
+   * Asks the run to stop: no new batch starts; a batch in flight finishes (upgrades, health waits,
+   * rollbacks) and the run ends {@code Cancelled}. A run between batches ends at once. Does nothing
+   * once the run has ended.
+   */
+  public synchronized void cancel() {
+    if (finished || cancelRequested) {
+      return;
+    }
+    withMdc(() -> {
+      cancelRequested = true;
+      lastAction = RollingUpgradeActionType.CANCEL;
+      lastActionTime = now();
+      journal.append("CANCEL_REQUESTED");
+      LOG.info("cancel requested: no new batch will start");
+      if (pauseTimer != null) {
+        pauseTimer.cancel();
+        pauseTimer = null;
+        hop(() -> finish(RollingUpgradeStatusCode.CANCELLED, null));
+      }
+    });
+  }
+
+  // ---- start: list, subscribe, pre-check ----
+
+  void start() {
+    hop(() -> {
+      journal.append("RUN_STARTED", "scaleSet", name, "kind", config.kind().name(),
+          "startedBy", config.startedBy().azureName(), "target", config.target().display());
+      LOG.info("rolling upgrade of {} to {} started by {}", name, config.target().display(), config.startedBy().azureName());
+      call(() -> config.driver().listInstances(name), config.callTimeout(), (list, failure) -> {
+        if (failure != null) {
+          finish(RollingUpgradeStatusCode.FAULTED, error(LIST_FAILED, "cannot list the instances of " + name
+              + ": " + describe(failure), List.of()));
+        } else {
+          onListed(list);
+        }
+      });
+    });
+  }
+
+  private void onListed(List<Instance> listed) {
+    int n = listed.size();
+    instances = List.copyOf(listed);
+    live = new HealthState[n];
+    Arrays.fill(live, HealthState.HEALTHY);
+    state = new byte[n];
+    rollback = new byte[n];
+    List<InstanceSnapshot> snapshots = new ArrayList<>(n);
+    List<String> duplicates = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Instance instance = instances.get(i);
+      if (indexById.put(instance.instanceId(), i) != null) {
+        duplicates.add(instance.instanceId());
+      }
+      boolean atTarget = atTarget(instance);
+      boolean candidate = !atTarget && !instance.protectFromScaleSetActions();
+      state[i] = candidate ? PENDING : NOT_CANDIDATE;
+      candidates += candidate ? 1 : 0;
+      snapshots.add(InstanceSnapshot.of(instance, HealthState.HEALTHY, atTarget));
+    }
+    if (!duplicates.isEmpty()) {
+      finish(RollingUpgradeStatusCode.FAULTED, error(LIST_FAILED, "the driver listed instance ids twice: "
+          + shortList(duplicates), List.of()));
+      return;
+    }
+    cursor = BatchPlanner.of(policy).cursor(snapshots);
+    journal.append("INSTANCES_LISTED", "instanceCount", String.valueOf(n), "candidateCount", String.valueOf(candidates));
+    LOG.info("{} instances, {} to upgrade, batch cap {}, unhealthy budget {}", n, candidates, cursor.batchCap(),
+        cursor.unhealthyBudget());
+    events.emit(UpgradeEventType.RUN_STARTED, 0, List.of(), null,
+        n + " instances, " + candidates + " to upgrade, batch cap " + cursor.batchCap());
+    subscription = config.health().subscribe(name, (id, health) -> hop(() -> onPushedHealth(id, health)));
+    sweepHealth(() -> gate(true, this::nextBatch));
+  }
+
+  private boolean atTarget(Instance instance) {
+    if (config.kind() == UpgradeKind.MODEL) {
+      return instance.latestModelApplied();
+    }
+    return instance.appliedImage().map(applied -> applied.sameImageAs(config.target())).orElse(false);
+  }
+
+  // ---- health ----
+
+  /** Asks every instance's health (once at start; before every gate when the signal cannot push). */
+  private void sweepHealth(Runnable then) {
+    if (instances.isEmpty()) {
+      then.run();
+      return;
+    }
+    int[] left = {instances.size()};
+    for (int i = 0; i < instances.size(); i++) {
+      int index = i;
+      askHealth(index, h -> {
+        setLive(index, h);
+        if (--left[0] == 0) {
+          then.run();
+        }
+      });
+    }
+  }
+
+  private void refreshHealth(Runnable then) {
+    if (subscription.isPresent()) {
+      then.run(); // pushes keep live health current
+    } else {
+      sweepHealth(then);
+    }
+  }
+
+  private void askHealth(int i, Consumer<HealthState> onAnswer) {
+    String id = instances.get(i).instanceId();
+    call(() -> config.health().health(name, id), config.healthCallTimeout(),
+        (h, failure) -> onAnswer.accept(failure != null || h == null ? HealthState.UNKNOWN : h));
+  }
+
+  private void onPushedHealth(String instanceId, HealthState health) {
+    Integer i = indexById.get(instanceId);
+    if (i == null || health == null) {
+      return; // an instance this run does not know
+    }
+    setLive(i, health);
+    HealthWait wait = waits.get(i);
+    if (wait != null && health == HealthState.HEALTHY) {
+      instanceHealthy(i);
+    }
+    if (gateRetry != null && initializingLive == 0) {
+      retryGate();
+    }
+  }
+
+  private void setLive(int i, HealthState health) {
+    HealthState old = live[i];
+    if (old == health) {
+      return;
+    }
+    unhealthyLive += (health.countsAsUnhealthy() ? 1 : 0) - (old.countsAsUnhealthy() ? 1 : 0);
+    initializingLive += (health == HealthState.INITIALIZING ? 1 : 0) - (old == HealthState.INITIALIZING ? 1 : 0);
+    if (state[i] == SUCCEEDED) {
+      succeededNotHealthy += (health != HealthState.HEALTHY ? 1 : 0) - (old != HealthState.HEALTHY ? 1 : 0);
+    }
+    live[i] = health;
+  }
+
+  // ---- the gate ----
+
+  /** More than maxUnhealthyInstancePercent of N unhealthy stops the run; initializing instances are waited for. */
+  private void gate(boolean beforeFirstBatch, Runnable pass) {
+    if (gateSince == null) {
+      gateSince = now();
+    }
+    boolean waitedEnough = !now().isBefore(gateSince.plus(policy.healthTimeout()));
+    if (initializingLive > 0 && !waitedEnough) {
+      LOG.debug("{} instances initializing: waiting before the gate", initializingLive);
+      gateRetry = () -> gate(beforeFirstBatch, pass);
+      // pushed health re-runs the gate as soon as nothing initializes; the timer ends the wait (or polls)
+      Duration left = Duration.between(now(), gateSince.plus(policy.healthTimeout()));
+      Duration wait = subscription.isPresent() || left.compareTo(config.healthPollInterval()) < 0
+          ? left : config.healthPollInterval();
+      gateTimer = config.scheduler().schedule(wait, () -> task(this::retryGate));
+      return;
+    }
+    gateSince = null;
+    int n = instances.size();
+    int unhealthy = unhealthyLive + initializingLive;
+    if (exceeds(unhealthy, n, policy.maxUnhealthyInstancePercent())) {
+      List<ApiErrorDetail> details = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (live[i].countsAsUnhealthy() || live[i] == HealthState.INITIALIZING) {
+          String id = instances.get(i).instanceId();
+          ids.add(id);
+          details.add(ApiErrorDetail.of(INSTANCE_UNHEALTHY, id, "instance " + id + " is " + live[i]));
+        }
+      }
+      String when = beforeFirstBatch ? "before the rolling upgrade" : "during the rolling upgrade";
+      finish(RollingUpgradeStatusCode.FAULTED, error(beforeFirstBatch ? UNHEALTHY_BEFORE : UNHEALTHY_DURING,
+          unhealthy + " of " + n + " instances unhealthy " + when + " (" + percent(unhealthy, n) + " > "
+              + policy.maxUnhealthyInstancePercent() + " %): " + shortList(ids), details));
+      return;
+    }
+    pass.run();
+  }
+
+  private void retryGate() {
+    Runnable retry = gateRetry;
+    gateRetry = null;
+    if (gateTimer != null) {
+      gateTimer.cancel();
+      gateTimer = null;
+    }
+    if (retry != null) {
+      refreshHealth(retry);
+    }
+  }
+
+  /** Strictly more than {@code percent} % of {@code total}. */
+  private static boolean exceeds(long count, long total, int percent) {
+    return count * 100 > (long) percent * total;
+  }
+
+  // ---- batches ----
+
+  private void nextBatch() {
+    if (cancelRequested) {
+      finish(RollingUpgradeStatusCode.CANCELLED, null);
+      return;
+    }
+    Optional<Batch> next = cursor.next(unhealthyLive, s -> live[indexById.get(s.instanceId())].countsAsUnhealthy(),
+        batchNumber + 1);
+    if (next.isEmpty()) {
+      finish(RollingUpgradeStatusCode.COMPLETED, null);
+      return;
+    }
+    Batch batch = next.get();
+    batchNumber = batch.number();
+    MDC.put("batch", String.valueOf(batchNumber));
+    journal.append("BATCH_STARTED", "batch", String.valueOf(batchNumber), "instances", String.join(",", batch.instanceIds()),
+        "reason", batch.reason());
+    LOG.info("batch {}: {}", batchNumber, batch.reason());
+    events.emit(UpgradeEventType.BATCH_STARTED, batchNumber, batch.instanceIds(), null, batch.reason());
+    outstanding = batch.size();
+    for (String id : batch.instanceIds()) {
+      startUpgrade(indexById.get(id));
+    }
+  }
+
+  private void startUpgrade(int i) {
+    String id = instances.get(i).instanceId();
+    state[i] = IN_FLIGHT;
+    inFlight++;
+    events.emit(UpgradeEventType.INSTANCE_UPGRADE_STARTED, batchNumber, List.of(id), null, null);
+    Supplier<CompletionStage<Void>> upgrade = config.kind() == UpgradeKind.OS_IMAGE
+        ? () -> config.driver().replaceOsDisk(name, id, config.target(), extensionsInOrder)
+        : () -> config.driver().applyLatestModel(name, id);
+    call(upgrade, config.callTimeout(), (ignored, failure) -> {
+      if (failure instanceof TimeoutException) {
+        instanceFailed(i, UPGRADE_TIMED_OUT, "the upgrade call did not complete within " + config.callTimeout());
+      } else if (failure != null) {
+        instanceFailed(i, UPGRADE_FAILED, "the upgrade call failed: " + describe(failure));
+      } else {
+        awaitHealthy(i);
+      }
+    });
+  }
+
+  /** Waits up to healthTimeout for HEALTHY: by push when the signal pushes, else by polling. */
+  private void awaitHealthy(int i) {
+    HealthWait wait = new HealthWait();
+    waits.put(i, wait);
+    wait.deadline = config.scheduler().schedule(policy.healthTimeout(), () -> task(() -> {
+      if (waits.containsKey(i)) {
+        instanceFailed(i, HEALTH_TIMEOUT, "no healthy signal within " + policy.healthTimeout() + " of the upgrade");
+      }
+    }));
+    pollHealth(i);
+  }
+
+  private void pollHealth(int i) {
+    askHealth(i, h -> {
+      setLive(i, h);
+      HealthWait wait = waits.get(i);
+      if (wait == null) {
+        return;
+      }
+      if (h == HealthState.HEALTHY) {
+        instanceHealthy(i);
+      } else if (subscription.isEmpty()) {
+        wait.poll = config.scheduler().schedule(config.healthPollInterval(), () -> task(() -> {
+          if (waits.get(i) == wait) {
+            pollHealth(i);
+          }
+        }));
+      }
+    });
+  }
+
+  private void instanceHealthy(int i) {
+    waits.remove(i).cancel();
+    state[i] = SUCCEEDED;
+    succeeded++;
+    inFlight--;
+    events.emit(UpgradeEventType.INSTANCE_HEALTHY, batchNumber, List.of(instances.get(i).instanceId()), null, null);
+    instanceDone();
+  }
+
+  private void instanceFailed(int i, String failureCode, String message) {
+    HealthWait wait = waits.remove(i);
+    if (wait != null) {
+      wait.cancel();
+    }
+    String id = instances.get(i).instanceId();
+    state[i] = FAILED;
+    failed++;
+    inFlight--;
+    journal.append("INSTANCE_FAILED", "instance", id, "code", failureCode);
+    LOG.warn("instance {} failed: {}", id, message);
+    events.emit(UpgradeEventType.INSTANCE_FAILED, batchNumber, List.of(id), failureCode, message);
+    // the checks after the batch need this instance's health after its failure (and rollback)
+    Runnable doneWithFreshHealth = () -> askHealth(i, h -> {
+      setLive(i, h);
+      instanceDone();
+    });
+    if (rollbackEnabled) {
+      rollBack(i, doneWithFreshHealth);
+    } else {
+      doneWithFreshHealth.run();
+    }
+  }
+
+  private void rollBack(int i, Runnable then) {
+    String id = instances.get(i).instanceId();
+    rollback[i] = ROLLBACK_REQUESTED;
+    journal.append("ROLLBACK_STARTED", "instance", id);
+    call(() -> config.driver().restorePreviousOsDisk(name, id), config.callTimeout(), (ignored, failure) -> {
+      if (failure != null) {
+        rollback[i] = ROLLBACK_FAILED_STATE;
+        rollbackFailed++;
+        String message = "restoring the previous OS disk of " + id + " failed: " + describe(failure);
+        rollbackErrors.add(ApiErrorDetail.of(ROLLBACK_FAILED, id, message));
+        journal.append("ROLLBACK_FAILED", "instance", id);
+        LOG.warn(message);
+        events.emit(UpgradeEventType.INSTANCE_ROLLBACK_FAILED, batchNumber, List.of(id), ROLLBACK_FAILED, message);
+      } else {
+        rollback[i] = ROLLED_BACK;
+        rolledBack++;
+        journal.append("ROLLED_BACK", "instance", id);
+        LOG.info("instance {} rolled back to its previous OS disk", id);
+        events.emit(UpgradeEventType.INSTANCE_ROLLED_BACK, batchNumber, List.of(id), null, null);
+      }
+      then.run();
+    });
+  }
+
+  private void instanceDone() {
+    if (--outstanding == 0) {
+      batchFinished();
+    }
+  }
+
+  private void batchFinished() {
+    journal.append("BATCH_FINISHED", "batch", String.valueOf(batchNumber), "succeeded", String.valueOf(succeeded),
+        "failed", String.valueOf(failed));
+    events.emit(UpgradeEventType.BATCH_FINISHED, batchNumber, List.of(), null,
+        succeeded + " succeeded and " + failed + " failed so far");
+    MDC.remove("batch");
+    refreshHealth(this::checkUpgraded);
+  }
+
+  /** After a batch: too many failed or unhealthy upgraded instances stop the run. */
+  private void checkUpgraded() {
+    int upgraded = succeeded + failed;
+    int bad = failed + succeededNotHealthy;
+    if (!exceeds(bad, upgraded, policy.maxUnhealthyUpgradedInstancePercent())) {
+      gate(false, this::afterBatch);
+      return;
+    }
+    List<String> ids = new ArrayList<>();
+    List<ApiErrorDetail> details = new ArrayList<>();
+    List<Integer> toRestore = new ArrayList<>();
+    for (int i = 0; i < state.length; i++) {
+      boolean isBad = state[i] == FAILED || (state[i] == SUCCEEDED && live[i] != HealthState.HEALTHY);
+      if (isBad) {
+        String id = instances.get(i).instanceId();
+        ids.add(id);
+        details.add(ApiErrorDetail.of(state[i] == FAILED ? "InstanceFailed" : INSTANCE_UNHEALTHY, id,
+            "upgraded instance " + id + (state[i] == FAILED ? " failed" : " is " + live[i])));
+        if (state[i] == FAILED && rollback[i] == NO_ROLLBACK) {
+          toRestore.add(i);
+        }
+      }
+    }
+    ApiError breach = error(UPGRADED_UNHEALTHY, bad + " of " + upgraded + " upgraded instances unhealthy ("
+        + percent(bad, upgraded) + " > " + policy.maxUnhealthyUpgradedInstancePercent() + " %): " + shortList(ids), details);
+    if (!policy.rollbackFailedInstancesOnPolicyBreach() || toRestore.isEmpty()) {
+      finish(RollingUpgradeStatusCode.FAULTED, breach);
+      return;
+    }
+    LOG.warn("policy breach: rolling back {} failed instances first", toRestore.size());
+    int[] left = {toRestore.size()};
+    for (int i : toRestore) {
+      rollBack(i, () -> {
+        if (--left[0] == 0) {
+          finish(RollingUpgradeStatusCode.FAULTED, breach);
+        }
+      });
+    }
+  }
+
+  private void afterBatch() {
+    if (cursor.remaining() == 0) {
+      finish(RollingUpgradeStatusCode.COMPLETED, null);
+    } else if (cancelRequested) {
+      finish(RollingUpgradeStatusCode.CANCELLED, null);
+    } else if (policy.pauseTimeBetweenBatches().isZero()) {
+      nextBatch();
+    } else {
+      pauseTimer = config.scheduler().schedule(policy.pauseTimeBetweenBatches(), () -> task(() -> {
+        pauseTimer = null;
+        refreshHealth(() -> gate(false, this::nextBatch));
+      }));
+    }
+  }
+
+  // ---- the end ----
+
+  private void finish(RollingUpgradeStatusCode endCode, ApiError endError) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    code = endCode;
+    error = endError;
+    subscription.ifPresent(Cancellable::cancel);
+    if (pauseTimer != null) {
+      pauseTimer.cancel();
+    }
+    if (gateTimer != null) {
+      gateTimer.cancel();
+    }
+    Instant end = now();
+    var rollbackInfo = RollbackInfo.builder().successfullyRolledbackInstanceCount(rolledBack)
+        .failedRolledbackInstanceCount(rollbackFailed);
+    if (!rollbackErrors.isEmpty()) {
+      rollbackInfo.rollbackError(ApiError.builder().code(ROLLBACK_FAILED)
+          .message(rollbackFailed + " instances could not be rolled back").details(rollbackErrors).build());
+    }
+    var entry = UpgradeHistoryEntry.builder()
+        .runningStatus(RunningStatus.builder().code(endCode).startTime(startTime).endTime(end).build())
+        .progress(progress())
+        .startedBy(config.startedBy())
+        .targetImageReference(config.target())
+        .rollbackInfo(rollbackInfo.build())
+        .location(config.scaleSet().location());
+    if (endError != null) {
+      entry.error(endError);
+    }
+    UpgradeHistoryEntry history = entry.build();
+    try {
+      journal.append(RunRecord.FINAL_KIND, "code", endCode.azureName(),
+          "errorCode", endError == null ? "" : endError.code().orElse(""));
+      config.store().addHistory(name, history);
+    } catch (RuntimeException e) {
+      LOG.error("could not record the end of the run in the store", e);
+    }
+    String message = endError == null ? endCode.azureName() + ": " + progressLine()
+        : endCode.azureName() + ": " + endError.message().orElse("");
+    if (endCode == RollingUpgradeStatusCode.COMPLETED || endCode == RollingUpgradeStatusCode.CANCELLED) {
+      LOG.info("run ended {}", message);
+    } else {
+      LOG.warn("run ended {}", message);
+    }
+    events.emit(UpgradeEventType.RUN_FINISHED, 0, List.of(), endError == null ? endCode.azureName()
+        : endError.code().orElse(endCode.azureName()), message);
+    done.complete(history);
+  }
+
+  private RollingUpgradeProgress progress() {
+    return RollingUpgradeProgress.builder().successfulInstanceCount(succeeded).failedInstanceCount(failed)
+        .inProgressInstanceCount(inFlight).pendingInstanceCount(candidates - succeeded - failed - inFlight).build();
+  }
+
+  private String progressLine() {
+    return succeeded + " succeeded, " + failed + " failed, " + rolledBack + " rolled back";
+  }
+
+  // ---- plumbing ----
+
+  private Instant now() {
+    return config.scheduler().now();
+  }
+
+  /** Runs {@code action} later as a scheduler task. */
+  private void hop(Runnable action) {
+    config.scheduler().schedule(Duration.ZERO, () -> task(action));
+  }
+
+  /** Runs one state change under the lock, with the run's MDC; an unexpected error faults the run. */
+  private synchronized void task(Runnable action) {
+    if (finished) {
+      return;
+    }
+    withMdc(() -> {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.error("run failed unexpectedly", e);
+        finish(RollingUpgradeStatusCode.FAULTED, error(INTERNAL, "the run stopped on an unexpected error: "
+            + describe(e), List.of()));
+      }
+    });
+  }
+
+  private void withMdc(Runnable action) {
+    if (mdcDepth++ == 0) { // a listener may call back into the run: only the outermost call sets and clears
+      MDC.put("scaleSet", name);
+      MDC.put("runId", config.runId());
+      if (batchNumber > 0 && outstanding > 0) {
+        MDC.put("batch", String.valueOf(batchNumber));
+      }
+    }
+    try {
+      action.run();
+    } finally {
+      if (--mdcDepth == 0) {
+        MDC.remove("scaleSet");
+        MDC.remove("runId");
+        MDC.remove("batch");
+      }
+    }
+  }
+
+  /**
+   * Calls a plug-in asynchronously, bounded by {@code timeout}: a throw, a failed stage or no
+   * answer in time all reach {@code onDone} as a failure, exactly once, in a later scheduler task.
+   */
+  private <T> void call(Supplier<? extends CompletionStage<T>> invoke, Duration timeout, BiConsumer<T, Throwable> onDone) {
+    AtomicBoolean answered = new AtomicBoolean();
+    Cancellable timer = config.scheduler().schedule(timeout, () -> {
+      if (answered.compareAndSet(false, true)) {
+        task(() -> onDone.accept(null, new TimeoutException("no answer within " + timeout)));
+      }
+    });
+    CompletionStage<T> stage;
+    try {
+      stage = invoke.get();
+      if (stage == null) {
+        throw new IllegalStateException("the plug-in returned no CompletionStage");
+      }
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete((value, failure) -> {
+      if (answered.compareAndSet(false, true)) {
+        timer.cancel();
+        hop(() -> onDone.accept(value, unwrap(failure)));
+      }
+    });
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable cause = t;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static String describe(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  private static ApiError error(String code, String message, List<ApiErrorDetail> details) {
+    return ApiError.builder().code(code).message(message).details(details).build();
+  }
+
+  private static String percent(long count, long total) {
+    double p = total == 0 ? 0 : count * 100.0 / total;
+    String text = String.format(Locale.ROOT, "%.1f", p);
+    return (text.endsWith(".0") ? text.substring(0, text.length() - 2) : text) + " %";
+  }
+
+  private static String shortList(List<String> ids) {
+    if (ids.size() <= SHOWN_IDS) {
+      return String.join(", ", ids);
+    }
+    return String.join(", ", ids.subList(0, SHOWN_IDS)) + " and " + (ids.size() - SHOWN_IDS) + " more";
+  }
+
+  /** Timers of one instance's health wait. */
+  private static final class HealthWait {
+    private Cancellable deadline;
+    private Cancellable poll;
+
+    void cancel() {
+      if (deadline != null) {
+        deadline.cancel();
+      }
+      if (poll != null) {
+        poll.cancel();
+      }
+    }
+  }
+}

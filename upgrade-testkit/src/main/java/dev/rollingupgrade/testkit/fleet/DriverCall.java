@@ -1,0 +1,47 @@
+package dev.rollingupgrade.testkit.fleet;
+
+import java.time.Instant;
+
+/**
+ * One call the fake fleet received.
+ *
+ * @param time virtual time of the call
+ * @param kind what was asked
+ * @param instanceId the instance, or empty for fleet-wide calls
+ * @param detail e.g. the target image
+ */
+public record DriverCall(Instant time, Kind kind, String instanceId, String detail) {
+
+  /** The driver operations. */
+  public enum Kind {
+    /** {@code listInstances}. */
+    LIST_INSTANCES(false),
+    /** {@code getInstance}. */
+    GET_INSTANCE(false),
+    /** {@code replaceOsDisk}. */
+    REPLACE_OS_DISK(true),
+    /** {@code restorePreviousOsDisk}. */
+    RESTORE_OS_DISK(true),
+    /** {@code setExtensionVersion}. */
+    SET_EXTENSION_VERSION(true),
+    /** {@code applyLatestModel}. */
+    APPLY_LATEST_MODEL(true);
+
+    private final boolean changesState;
+
+    Kind(boolean changesState) {
+      this.changesState = changesState;
+    }
+
+    /** Whether the call changes an instance (reads do not). */
+    public boolean changesState() {
+      return changesState;
+    }
+  }
+
+  /** One line: {@code <time> <kind> <instance> <detail>}. */
+  @Override
+  public String toString() {
+    return time + " " + kind + " " + instanceId + (detail.isEmpty() ? "" : " " + detail);
+  }
+}
