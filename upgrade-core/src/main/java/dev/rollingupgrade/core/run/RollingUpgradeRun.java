@@ -433,9 +433,22 @@ public final class RollingUpgradeRun {
     HealthWait wait = new HealthWait();
     waits.put(i, wait);
     wait.deadline = config.scheduler().schedule(policy.healthTimeout(), () -> task(() -> {
-      if (waits.containsKey(i)) {
-        instanceFailed(i, HEALTH_TIMEOUT, "no healthy signal within " + policy.healthTimeout() + " of the upgrade");
+      if (waits.get(i) != wait) {
+        return;
       }
+      // healthy at the deadline still counts: ask once more before failing the instance
+      wait.expired = true;
+      askHealth(i, h -> {
+        setLive(i, h);
+        if (waits.get(i) != wait) {
+          return;
+        }
+        if (h == HealthState.HEALTHY) {
+          instanceHealthy(i);
+        } else {
+          instanceFailed(i, HEALTH_TIMEOUT, "no healthy signal within " + policy.healthTimeout() + " of the upgrade");
+        }
+      });
     }));
     pollHealth(i);
   }
@@ -444,7 +457,7 @@ public final class RollingUpgradeRun {
     askHealth(i, h -> {
       setLive(i, h);
       HealthWait wait = waits.get(i);
-      if (wait == null) {
+      if (wait == null || wait.expired) {
         return;
       }
       if (h == HealthState.HEALTHY) {
@@ -755,6 +768,7 @@ public final class RollingUpgradeRun {
   private static final class HealthWait {
     private Cancellable deadline;
     private Cancellable poll;
+    private boolean expired;
 
     void cancel() {
       if (deadline != null) {
