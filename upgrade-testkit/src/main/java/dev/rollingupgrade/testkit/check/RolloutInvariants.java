@@ -145,9 +145,13 @@ public final class RolloutInvariants {
         if (policy.respectUpdateDomains() && uds.size() > 1) {
           v.add("update domains: batch " + number + " " + at + " spans update domains " + uds + ": " + ids);
         }
-        Map<String, HealthState> health = healthBefore(changes, e.time());
-        int unhealthyNow = (int) health.values().stream().filter(HealthState::countsAsUnhealthy).count();
-        long healthyInBatch = ids.stream().filter(id -> !health.get(id).countsAsUnhealthy()).count();
+        // a change at the very instant of the batch may or may not have reached the run: count it in its favour
+        Map<String, HealthState> before = health(changes, c -> c.time().isBefore(e.time()));
+        Map<String, HealthState> atEvent = health(changes, c -> c.sequence() < entry.healthChanges());
+        Predicate<String> surelyUnhealthy = id -> before.get(id).countsAsUnhealthy() && atEvent.get(id).countsAsUnhealthy();
+        Predicate<String> surelyHealthy = id -> !before.get(id).countsAsUnhealthy() && !atEvent.get(id).countsAsUnhealthy();
+        int unhealthyNow = (int) before.keySet().stream().filter(surelyUnhealthy).count();
+        long healthyInBatch = ids.stream().filter(surelyHealthy).count();
         if (ids.size() > 1 && healthyInBatch > 0 && unhealthyNow + healthyInBatch > budget) {
           v.add("unhealthy budget: batch " + number + " " + at + " takes down " + healthyInBatch + " healthy instances while "
               + unhealthyNow + " are unhealthy, budget " + budget + ": " + ids);
@@ -245,12 +249,11 @@ public final class RolloutInvariants {
     return byId.containsKey(id) ? byId.get(id).updateDomain() : -1;
   }
 
-  /** Health of every instance: as it was taken, then the later changes strictly before {@code time} (what a run could know). */
-  private Map<String, HealthState> healthBefore(List<HealthChange> changes, Instant time) {
+  /** Health of every instance: as it was when the checker was made, then the later changes that {@code counts}. */
+  private Map<String, HealthState> health(List<HealthChange> changes, Predicate<HealthChange> counts) {
     Map<String, HealthState> health = new LinkedHashMap<>(initialHealth);
-    Predicate<HealthChange> counts = c -> c.sequence() >= initialChangeCount && c.time().isBefore(time);
     for (HealthChange c : changes) {
-      if (counts.test(c)) {
+      if (c.sequence() >= initialChangeCount && counts.test(c)) {
         health.put(c.instanceId(), c.health());
       }
     }
