@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -52,7 +52,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     this.scheduler = b.scheduler;
     this.scaleSetName = b.scaleSetName;
     this.pushesHealth = b.pushesHealth;
-    Random random = new Random(b.seed);
+    SplittableRandom random = new SplittableRandom(b.seed);
     int zones = Math.max(1, b.zones);
     for (int i = 0; i < b.instances; i++) {
       long jitter = b.latencyJitter.isZero() ? 0 : (long) (random.nextDouble() * b.latencyJitter.toMillis());

@@ -1,0 +1,78 @@
+package dev.rollingupgrade.samples;
+
+import dev.rollingupgrade.api.status.RollingUpgradeProgress;
+import dev.rollingupgrade.core.json.AzureJson;
+import dev.rollingupgrade.testkit.sim.Simulation;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code simulate}: a seeded simulation of a rolling upgrade on a fake fleet. Prints a summary
+ * and, as its very last line, {@code digest: <sha256>} over the final status and the ordered
+ * upgrades and rollbacks: the same seed always gives the same digest.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Simulate a rolling upgrade on a seeded fake fleet; the last line is a digest of the run.")
+final class SimulateCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--instances", required = true, paramLabel = "N", description = "fleet size, 1..1000000")
+  private int instances;
+
+  @Option(names = "--seed", required = true, paramLabel = "S", description = "seed of the fleet's faults and latencies")
+  private long seed;
+
+  @Option(names = "--fault-rate", paramLabel = "F", defaultValue = "0",
+      description = "share of instances never healthy after their upgrade, 0..1 (default: ${DEFAULT-VALUE})")
+  private double faultRate;
+
+  @Option(names = "--zones", paramLabel = "Z", defaultValue = "3", description = "zones, 1..3 (default: ${DEFAULT-VALUE})")
+  private int zones;
+
+  @Option(names = "--update-domains", paramLabel = "U", defaultValue = "5",
+      description = "update domains, 1..20 (default: ${DEFAULT-VALUE})")
+  private int updateDomains;
+
+  @Option(names = "--json", description = "print the final status as Azure JSON instead of the summary")
+  private boolean json;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Simulation simulation;
+    try {
+      simulation = Simulation.builder().instances(instances).seed(seed).faultRate(faultRate).zones(zones)
+          .updateDomains(updateDomains).build();
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("simulate: " + e.getMessage());
+      return 2;
+    }
+    Simulation.Result r = simulation.run();
+    if (json) {
+      out.println(AzureJson.write(r.status()));
+    } else {
+      RollingUpgradeProgress p = r.status().progress().orElseThrow();
+      var rollback = r.history().rollbackInfo().orElseThrow();
+      out.println("simulation: " + instances + " instances, " + zones + " zones x " + updateDomains + " UDs, seed "
+          + seed + ", fault rate " + faultRate);
+      out.println("status: " + r.status().runningStatus().orElseThrow().code().orElseThrow().azureName()
+          + r.status().error().map(e -> " (" + e.code().orElse("") + ": " + e.message().orElse("") + ")").orElse(""));
+      out.println("instances: " + p.successfulInstanceCount() + " succeeded, " + p.failedInstanceCount() + " failed, "
+          + p.inProgressInstanceCount() + " in progress, " + p.pendingInstanceCount() + " pending; "
+          + rollback.successfullyRolledbackInstanceCount() + " rolled back, "
+          + rollback.failedRolledbackInstanceCount() + " rollbacks failed");
+      out.println("batches: " + r.batches());
+      out.println("virtual duration: " + QuickstartCommand.clock(r.virtualDuration()) + " (computed in "
+          + r.wallTime().toMillis() + " ms)");
+      out.println("invariants: " + (r.violations().isEmpty() ? "all obeyed"
+          : r.violations().size() + " broken:\n  " + String.join("\n  ", r.violations())));
+    }
+    out.println("digest: " + r.digest());
+    return r.violations().isEmpty() ? 0 : 1;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.rollingupgrade.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rollingupgrade.api.status.RollingUpgradeStatus;
+import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
+import dev.rollingupgrade.core.json.AzureJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The {@code quickstart} and {@code simulate} commands as a user runs them. */
+class QuickstartAndSimulateCommandTest {
+  private StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    out = new StringWriter();
+    return Main.run(new PrintWriter(out), new PrintWriter(err), args);
+  }
+
+  private List<String> lines() {
+    return out.toString().lines().toList();
+  }
+
+  @Test
+  void quickstartRollsTwentyInstancesWithOneRolledBackAndCompletes() {
+    assertThat(run("quickstart")).isZero();
+    assertThat(lines()).filteredOn(l -> l.contains("batch ") && l.contains("): zone")).hasSize(10);
+    assertThat(out.toString())
+        .contains("13: FAILED (HealthTimeout)")
+        .contains("13: rolled back to its previous OS disk")
+        .contains("Final status: Completed - 19 succeeded, 1 failed, 0 in progress, 0 pending; 1 rolled back")
+        .contains("Virtual time 00:20:30");
+  }
+
+  @Test
+  void quickstartJsonIsOnlyTheAzureShapedFinalStatus() {
+    assertThat(run("quickstart", "--json")).isZero();
+    RollingUpgradeStatus status = AzureJson.readRollingUpgradeStatus(out.toString());
+    assertThat(status.runningStatus().orElseThrow().code()).contains(RollingUpgradeStatusCode.COMPLETED);
+    assertThat(status.progress().orElseThrow().failedInstanceCount()).isEqualTo(1);
+    assertThat(status.progress().orElseThrow().total()).isEqualTo(20);
+  }
+
+  @Test
+  void theSameSeedGivesTheSameDigestAndAnotherSeedAnother() {
+    assertThat(run("simulate", "--instances", "150", "--seed", "7", "--fault-rate", "0.03")).isZero();
+    String first = lines().get(lines().size() - 1);
+    assertThat(out.toString()).contains("invariants: all obeyed");
+    run("simulate", "--instances", "150", "--seed", "7", "--fault-rate", "0.03");
+    String again = lines().get(lines().size() - 1);
+    run("simulate", "--instances", "150", "--seed", "8", "--fault-rate", "0.03");
+    String other = lines().get(lines().size() - 1);
+    assertThat(first).matches("digest: [0-9a-f]{64}").isEqualTo(again).isNotEqualTo(other);
+  }
+
+  @Test
+  void simulateJsonPrintsTheStatusThenTheDigest() {
+    assertThat(run("simulate", "--instances", "30", "--seed", "1", "--json")).isZero();
+    String text = out.toString();
+    String json = text.substring(0, text.lastIndexOf("digest: "));
+    assertThat(AzureJson.readRollingUpgradeStatus(json).progress().orElseThrow().total()).isEqualTo(30);
+    assertThat(lines().get(lines().size() - 1)).startsWith("digest: ");
+  }
+
+  @Test
+  void badSimulationArgumentsExitTwo() {
+    assertThat(run("simulate", "--instances", "0", "--seed", "1")).isEqualTo(2);
+    assertThat(err.toString()).contains("instances must be between 1 and 1000000, got 0");
+    assertThat(run("simulate", "--instances", "10", "--seed", "1", "--fault-rate", "2")).isEqualTo(2);
+    assertThat(run("simulate", "--instances", "10")).isEqualTo(2);
+  }
+}

@@ -1,0 +1,192 @@
+package dev.rollingupgrade.testkit.sim;
+
+import dev.rollingupgrade.api.HealthProbeReference;
+import dev.rollingupgrade.api.ImageReference;
+import dev.rollingupgrade.api.RollingUpgradePolicy;
+import dev.rollingupgrade.api.ScaleSet;
+import dev.rollingupgrade.api.UpgradeMode;
+import dev.rollingupgrade.api.UpgradePolicy;
+import dev.rollingupgrade.api.VirtualMachineProfile;
+import dev.rollingupgrade.api.event.UpgradeEventType;
+import dev.rollingupgrade.api.status.RollingUpgradeStatus;
+import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
+import dev.rollingupgrade.core.json.AzureJson;
+import dev.rollingupgrade.core.run.RollingUpgrade;
+import dev.rollingupgrade.core.run.RollingUpgradeRun;
+import dev.rollingupgrade.core.store.InMemoryRolloutStore;
+import dev.rollingupgrade.testkit.check.RolloutInvariants;
+import dev.rollingupgrade.testkit.check.RunRecorder;
+import dev.rollingupgrade.testkit.fleet.DriverCall;
+import dev.rollingupgrade.testkit.fleet.FakeFleet;
+import dev.rollingupgrade.testkit.time.VirtualScheduler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A seeded simulation of one rolling upgrade on a {@link FakeFleet} in virtual time, checked by
+ * the {@link RolloutInvariants}: the same options always give the same run, call for call, and
+ * the same {@link Result#digest()}. The seed picks which instances never become healthy (the
+ * fault rate) and jitters each upgrade's latency by up to 30 seconds. The run is started by the
+ * platform, so failed instances are rolled back. Not thread-safe; each {@link #run()} is
+ * independent.
+ */
+public final class Simulation {
+  /** The image the fleet runs at the start. */
+  public static final ImageReference FROM = ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202409010");
+  /** The image the simulation upgrades to. */
+  public static final ImageReference TO = ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202410010");
+
+  private final int instances;
+  private final int zones;
+  private final int updateDomains;
+  private final long seed;
+  private final double faultRate;
+  private final RollingUpgradePolicy policy;
+
+  private Simulation(Builder b) {
+    this.instances = b.instances;
+    this.zones = b.zones;
+    this.updateDomains = b.updateDomains;
+    this.seed = b.seed;
+    this.faultRate = b.faultRate;
+    this.policy = b.policy;
+  }
+
+  /** Starts configuring a simulation: 100 instances, 3 zones, 5 update domains, seed 0, no faults, default policy. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Runs the simulation to its end. */
+  public Result run() {
+    VirtualScheduler clock = VirtualScheduler.create();
+    FakeFleet fleet = FakeFleet.builder(clock).scaleSetName("sim").instances(instances).zones(zones)
+        .updateDomains(updateDomains).image(FROM).seed(seed).faultRate(faultRate)
+        .latencyJitter(Duration.ofSeconds(30)).build();
+    ScaleSet set = ScaleSet.builder().name("sim").location("westeurope").addAllZones(zoneNames())
+        .capacity(instances)
+        .virtualMachineProfile(VirtualMachineProfile.builder().imageReference(TO)
+            .healthProbe(HealthProbeReference.of("/sim/lb/probes/health")).build())
+        .upgradePolicy(UpgradePolicy.builder().mode(UpgradeMode.ROLLING).rollingUpgradePolicy(policy).build())
+        .build();
+    RolloutInvariants invariants = RolloutInvariants.before(set, fleet);
+    RunRecorder recorder = new RunRecorder(fleet);
+    RollingUpgradeRun run = RollingUpgrade.of(set).driver(fleet).health(fleet).scheduler(clock)
+        .store(new InMemoryRolloutStore()).startedBy(UpgradeOperationInvoker.PLATFORM).listener(recorder).start();
+    recorder.watch(run);
+    long wallStart = System.nanoTime();
+    clock.runUntilIdle();
+    long wallNanos = System.nanoTime() - wallStart;
+    UpgradeHistoryEntry end = run.completion().toCompletableFuture().join();
+    RollingUpgradeStatus status = run.status();
+    List<String> violations = invariants.violations(recorder, run, UpgradeOperationInvoker.PLATFORM);
+    List<DriverCall> changes = fleet.stateChangingCalls();
+    int batches = (int) recorder.events().stream().filter(e -> e.type() == UpgradeEventType.BATCH_STARTED).count();
+    var running = end.runningStatus().orElseThrow();
+    Duration virtual = Duration.between(running.startTime().orElseThrow(), running.endTime().orElseThrow());
+    return new Result(status, end, batches, virtual, Duration.ofNanos(wallNanos), violations, changes,
+        digest(status, changes));
+  }
+
+  private List<String> zoneNames() {
+    return java.util.stream.IntStream.rangeClosed(1, zones).mapToObj(String::valueOf).toList();
+  }
+
+  /** SHA-256 over the final status (Azure JSON) and the ordered state-changing driver calls. */
+  static String digest(RollingUpgradeStatus status, List<DriverCall> changes) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(AzureJson.write(status).getBytes(StandardCharsets.UTF_8));
+      for (DriverCall call : changes) {
+        sha.update(("\n" + call).getBytes(StandardCharsets.UTF_8));
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /**
+   * What a simulation produced.
+   *
+   * @param status the final status ({@code rollingUpgrades/latest} shape)
+   * @param history the run's history entry
+   * @param batches how many batches started
+   * @param virtualDuration virtual time from start to end
+   * @param wallTime real time the simulation took
+   * @param violations broken rules found by the invariant checker (empty: all obeyed)
+   * @param stateChangingCalls upgrades and rollbacks, in order
+   * @param digest SHA-256 (hex) over the final status and the state-changing calls
+   */
+  public record Result(RollingUpgradeStatus status, UpgradeHistoryEntry history, int batches, Duration virtualDuration,
+      Duration wallTime, List<String> violations, List<DriverCall> stateChangingCalls, String digest) {}
+
+  /** Configures a {@link Simulation}. Not thread-safe. */
+  public static final class Builder {
+    private int instances = 100;
+    private int zones = 3;
+    private int updateDomains = 5;
+    private long seed;
+    private double faultRate;
+    private RollingUpgradePolicy policy = RollingUpgradePolicy.defaults();
+
+    private Builder() {}
+
+    /** Instances, 1..1,000,000. */
+    public Builder instances(int count) {
+      this.instances = check("instances", count, 1, 1_000_000);
+      return this;
+    }
+
+    /** Zones, 1..3. */
+    public Builder zones(int count) {
+      this.zones = check("zones", count, 1, 3);
+      return this;
+    }
+
+    /** Update domains, 1..20. */
+    public Builder updateDomains(int count) {
+      this.updateDomains = check("updateDomains", count, 1, 20);
+      return this;
+    }
+
+    /** Seed of the fleet's randomness. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Share of instances that never become healthy after their upgrade, 0..1. */
+    public Builder faultRate(double rate) {
+      if (!(rate >= 0 && rate <= 1)) {
+        throw new IllegalArgumentException("faultRate must be between 0 and 1, got " + rate);
+      }
+      this.faultRate = rate;
+      return this;
+    }
+
+    /** The rolling upgrade policy; Azure's defaults unless given. */
+    public Builder policy(RollingUpgradePolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** The simulation. */
+    public Simulation build() {
+      return new Simulation(this);
+    }
+
+    private static int check(String name, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+      }
+      return value;
+    }
+  }
+}
