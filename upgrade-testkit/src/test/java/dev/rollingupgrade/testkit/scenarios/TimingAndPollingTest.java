@@ -41,6 +41,17 @@ class TimingAndPollingTest {
   }
 
   @Test
+  void aBatchOfTwoHundredTakesOneDriverLatency() {
+    RollingUpgradePolicy everything = RollingUpgradePolicy.builder().maxBatchInstancePercent(100)
+        .maxUnhealthyInstancePercent(100).build();
+    Scenario s = new Scenario(200, 1, 1, everything, AutomaticOSUpgradePolicy.defaults(),
+        b -> b.upgradeLatency(Duration.ofSeconds(1)).timeToHealthy(Duration.ZERO));
+    UpgradeHistoryEntry end = s.runToEnd();
+    assertThat(s.events(dev.rollingupgrade.api.event.UpgradeEventType.BATCH_STARTED)).hasSize(1);
+    assertThat(duration(end)).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void twoHoursOfVirtualTimeRunInstantly() {
     RollingUpgradePolicy policy = RollingUpgradePolicy.builder().pauseTimeBetweenBatches(Duration.ofMinutes(20)).build();
     Scenario s = new Scenario(100, 3, 5, policy);
