@@ -4,6 +4,8 @@ package dev.rollingupgrade.api.event;
 public enum UpgradeEventType {
   /** The run started (after its pre-check passed). */
   RUN_STARTED,
+  /** A run was picked up from its journal after its host stopped (crash, redeploy). */
+  RUN_RESUMED,
   /** A batch was cut and its upgrades are being started. */
   BATCH_STARTED,
   /** The driver was asked to upgrade an instance. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.Instance;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -75,6 +77,26 @@ public final class AzureJson {
   /** Reads an {@code osUpgradeHistory} response ({@code {"value": [...]}}) or a JSON array of entries. */
   public static List<UpgradeHistoryEntry> readHistory(String json) {
     return read(json, "OS upgrade history", root -> readList(root, AzureJsonReader::historyEntry));
+  }
+
+  /** Reads one image reference object ({@code storageProfile.imageReference} shape, {@code uri} allowed). */
+  public static ImageReference readImageReference(String json) {
+    return read(json, "image reference", root -> AzureJsonReader.imageReference(Optional.of(root), Optional.empty(), ""));
+  }
+
+  /** Reads one entry of an {@code osUpgradeHistory} response. */
+  public static UpgradeHistoryEntry readHistoryEntry(String json) {
+    return read(json, "OS upgrade history entry", AzureJsonReader::historyEntry);
+  }
+
+  /** Writes one image reference object. */
+  public static String write(ImageReference image) {
+    return text(new AzureJsonWriter(SecretHandling.MASKED).imageReference(image));
+  }
+
+  /** Writes one entry of an {@code osUpgradeHistory} response. */
+  public static String write(UpgradeHistoryEntry entry) {
+    return text(new AzureJsonWriter(SecretHandling.MASKED).historyEntry(entry));
   }
 
   /** Writes a scale set with secrets masked. */

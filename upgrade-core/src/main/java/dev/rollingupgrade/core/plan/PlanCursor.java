@@ -45,6 +45,24 @@ public final class PlanCursor {
     return Optional.of(batch);
   }
 
+  /**
+   * Moves past {@code count} instances without cutting a batch: how a resumed run catches up with
+   * the batches its journal says were started.
+   */
+  public void skip(int count) {
+    int left = count;
+    while (left > 0 && group < groups.size()) {
+      int inGroup = groups.get(group).size() - pos;
+      if (left < inGroup) {
+        pos += left;
+        return;
+      }
+      left -= inGroup;
+      group++;
+      pos = 0;
+    }
+  }
+
   /** Instances not yet in a batch. */
   public int remaining() {
     int left = 0;

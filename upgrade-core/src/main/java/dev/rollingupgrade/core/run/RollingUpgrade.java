@@ -1,6 +1,7 @@
 package dev.rollingupgrade.core.run;
 
 import dev.rollingupgrade.api.ImageReference;
+import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.InstanceDriver;
@@ -151,9 +152,10 @@ public final class RollingUpgrade {
       throw new IllegalStateException("run id " + id + " already has records in the store; resume it instead");
     }
     ImageReference target = Optional.ofNullable(targetImage).orElse(scaleSet.virtualMachineProfile().imageReference());
-    RunConfig config = new RunConfig(scaleSet, target, kind, startedBy, driver, health, scheduler, usedStore,
-        listeners, callTimeout, healthCallTimeout, healthPollInterval, id);
-    RollingUpgradeRun run = new RollingUpgradeRun(config);
+    RunConfig config = new RunConfig(scaleSet, scaleSet.upgradePolicy().rollingUpgradePolicy(),
+        scaleSet.upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback(), target, kind, startedBy,
+        driver, health, scheduler, usedStore, listeners, callTimeout, healthCallTimeout, healthPollInterval, id);
+    RollingUpgradeRun run = new RollingUpgradeRun(config, scheduler.now(), 0);
     run.start();
     return run;
   }
@@ -181,8 +183,9 @@ public final class RollingUpgrade {
     return d;
   }
 
-  /** Everything a run is configured with. */
-  record RunConfig(ScaleSet scaleSet, ImageReference target, UpgradeKind kind, UpgradeOperationInvoker startedBy,
+  /** Everything a run is configured with; policy and rollback switch as they were when the run started. */
+  record RunConfig(ScaleSet scaleSet, RollingUpgradePolicy policy, boolean disableAutomaticRollback,
+      ImageReference target, UpgradeKind kind, UpgradeOperationInvoker startedBy,
       InstanceDriver driver, HealthSignal health, Scheduler scheduler, RolloutStore store,
       List<UpgradeListener> listeners, Duration callTimeout, Duration healthCallTimeout,
       Duration healthPollInterval, String runId) {}

@@ -14,13 +14,13 @@ import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.UPGRADE_TIMED
 import dev.rollingupgrade.api.Extension;
 import dev.rollingupgrade.api.HealthState;
 import dev.rollingupgrade.api.Instance;
+import dev.rollingupgrade.api.ProvisioningState;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.spi.Cancellable;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.status.ApiError;
 import dev.rollingupgrade.api.status.ApiErrorDetail;
-import dev.rollingupgrade.api.status.RollbackInfo;
 import dev.rollingupgrade.api.status.RollingUpgradeActionType;
 import dev.rollingupgrade.api.status.RollingUpgradeProgress;
 import dev.rollingupgrade.api.status.RollingUpgradeStatus;
@@ -28,6 +28,7 @@ import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.RunningStatus;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
+import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.core.plan.Batch;
 import dev.rollingupgrade.core.plan.BatchPlanner;
 import dev.rollingupgrade.core.plan.InstanceSnapshot;
@@ -35,7 +36,6 @@ import dev.rollingupgrade.core.plan.PlanCursor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,21 +58,37 @@ import org.slf4j.MDC;
  * One rolling upgrade of a scale set, as an explicit state machine driven by the scheduler:
  * list instances, pre-check health, then for each batch (cut from live health by the planner)
  * upgrade its instances concurrently, wait for each to report healthy within
- * {@code healthTimeout}, roll back what fails (platform runs), check the upgraded instances
- * against {@code maxUnhealthyUpgradedInstancePercent} and the whole set against
+ * {@code healthTimeout}, roll back what failed (platform runs; in batch order once every instance
+ * of the batch has its verdict), check the upgraded instances against
+ * {@code maxUnhealthyUpgradedInstancePercent} and the whole set against
  * {@code maxUnhealthyInstancePercent}, pause, and go on until done, faulted or cancelled.
  *
  * <p>Every decision is written to the {@link dev.rollingupgrade.api.spi.RolloutStore} before the
- * side effect it enables. Events go to the run's listeners; logs carry the MDC keys
+ * side effect it enables, so a run whose host died can be picked up by {@link RolloutRecovery}
+ * and finished by the same rules. Events go to the run's listeners; logs carry the MDC keys
  * {@code scaleSet}, {@code runId} and {@code batch}.
  *
- * <p>The handle is thread-safe: {@link #status()}, {@link #cancel()} and {@link #completion()} may
- * be called from any thread. All state changes run in scheduler tasks under the run's lock, so
- * with a deterministic scheduler the run is deterministic.
+ * <p>The handle is thread-safe: {@link #status()}, {@link #cancel()}, {@link #abandon()} and
+ * {@link #completion()} may be called from any thread. All state changes run in scheduler tasks
+ * under the run's lock, so with a deterministic scheduler the run is deterministic.
  */
 public final class RollingUpgradeRun {
   private static final Logger LOG = LoggerFactory.getLogger(RollingUpgradeRun.class);
   private static final int SHOWN_IDS = 10;
+
+  // journal record kinds
+  static final String RUN_STARTED = "RUN_STARTED";
+  static final String PLANNED = "PLANNED";
+  static final String BATCH_STARTED = "BATCH_STARTED";
+  static final String UPGRADE_RETURNED = "UPGRADE_RETURNED";
+  static final String INSTANCE_SUCCEEDED = "INSTANCE_SUCCEEDED";
+  static final String INSTANCE_FAILED = "INSTANCE_FAILED";
+  static final String ROLLBACK_STARTED = "ROLLBACK_STARTED";
+  static final String ROLLED_BACK = "ROLLED_BACK";
+  static final String ROLLBACK_FAILED_KIND = "ROLLBACK_FAILED";
+  static final String BATCH_FINISHED = "BATCH_FINISHED";
+  static final String PAUSE_STARTED = "PAUSE_STARTED";
+  static final String CANCEL_REQUESTED = "CANCEL_REQUESTED";
 
   // per-instance state
   private static final byte NOT_CANDIDATE = 0;
@@ -82,7 +98,7 @@ public final class RollingUpgradeRun {
   private static final byte FAILED = 4;
   private static final byte NO_ROLLBACK = 0;
   private static final byte ROLLBACK_REQUESTED = 1;
-  private static final byte ROLLED_BACK = 2;
+  private static final byte ROLLED_BACK_STATE = 2;
   private static final byte ROLLBACK_FAILED_STATE = 3;
 
   private final RollingUpgrade.RunConfig config;
@@ -97,13 +113,14 @@ public final class RollingUpgradeRun {
 
   // everything below is guarded by this
   private boolean finished;
+  private boolean abandoned;
   private RollingUpgradeStatusCode code = RollingUpgradeStatusCode.ROLLING_FORWARD;
   private ApiError error;
   private RollingUpgradeActionType lastAction = RollingUpgradeActionType.START;
   private Instant lastActionTime;
   private boolean cancelRequested;
 
-  private List<Instance> instances = List.of();
+  private List<InstanceSnapshot> table = List.of(); // the instances as planned, index i
   private final Map<String, Integer> indexById = new HashMap<>(); // lookups only, never iterated
   private HealthState[] live = new HealthState[0];
   private byte[] state = new byte[0];
@@ -122,6 +139,9 @@ public final class RollingUpgradeRun {
   private Optional<Cancellable> subscription = Optional.empty();
   private PlanCursor cursor;
   private int batchNumber;
+  private Instant batchStart;
+  private List<Integer> batchMembers = List.of();
+  private boolean batchOpen;
   private int outstanding;
   private Instant gateSince;
   private Cancellable pauseTimer;
@@ -130,17 +150,16 @@ public final class RollingUpgradeRun {
   private int mdcDepth;
   private final Map<Integer, HealthWait> waits = new HashMap<>(); // lookups only, never iterated
 
-  RollingUpgradeRun(RollingUpgrade.RunConfig config) {
+  RollingUpgradeRun(RollingUpgrade.RunConfig config, Instant startTime, long firstSequence) {
     this.config = config;
-    this.policy = config.scaleSet().upgradePolicy().rollingUpgradePolicy();
+    this.policy = config.policy();
     this.name = config.scaleSet().name();
-    this.journal = new RunJournal(config.store(), config.scheduler(), config.runId());
+    this.journal = new RunJournal(config.store(), config.scheduler(), config.runId(), firstSequence);
     this.events = new RunEvents(config.listeners(), config.scheduler(), name, config.runId());
     this.rollbackEnabled = config.kind() == UpgradeKind.OS_IMAGE
-        && config.startedBy() != UpgradeOperationInvoker.USER
-        && !config.scaleSet().upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback();
+        && config.startedBy() != UpgradeOperationInvoker.USER && !config.disableAutomaticRollback();
     this.extensionsInOrder = config.scaleSet().virtualMachineProfile().extensionProfile().provisioningOrder();
-    this.startTime = config.scheduler().now();
+    this.startTime = startTime;
     this.lastActionTime = startTime;
   }
 
@@ -184,17 +203,17 @@ public final class RollingUpgradeRun {
   /**
    * Asks the run to stop: no new batch starts; a batch in flight finishes (upgrades, health waits,
    * rollbacks) and the run ends {@code Cancelled}. A run between batches ends at once. Does nothing
-   * once the run has ended.
+   * once the run has ended. The request is journalled, so a resumed run stays cancelled.
    */
   public synchronized void cancel() {
-    if (finished || cancelRequested) {
+    if (finished || abandoned || cancelRequested) {
       return;
     }
     withMdc(() -> {
+      journal.append(CANCEL_REQUESTED);
       cancelRequested = true;
       lastAction = RollingUpgradeActionType.CANCEL;
       lastActionTime = now();
-      journal.append("CANCEL_REQUESTED");
       LOG.info("cancel requested: no new batch will start");
       if (pauseTimer != null) {
         pauseTimer.cancel();
@@ -204,57 +223,111 @@ public final class RollingUpgradeRun {
     });
   }
 
-  // ---- start: list, subscribe, pre-check ----
+  /**
+   * Stops driving the run at once, as if its host had died: no more driver calls, store writes or
+   * events; answers to calls in flight are ignored, and {@link #completion()} never completes.
+   * The run stays unfinished in the store, to be picked up by {@link RolloutRecovery} — e.g. after
+   * a redeploy of the host service. Does nothing once the run has ended.
+   */
+  public synchronized void abandon() {
+    if (finished || abandoned) {
+      return;
+    }
+    abandoned = true;
+    subscription.ifPresent(Cancellable::cancel);
+    for (Cancellable timer : new Cancellable[] {pauseTimer, gateTimer}) {
+      if (timer != null) {
+        timer.cancel();
+      }
+    }
+    LOG.info("run {} abandoned: it stays unfinished in the store", config.runId());
+  }
 
+  // ---- start ----
+
+  /** A fresh run: journals its configuration, then lists the instances. */
   void start() {
     hop(() -> {
-      journal.append("RUN_STARTED", "scaleSet", name, "kind", config.kind().name(),
-          "startedBy", config.startedBy().azureName(), "target", config.target().display());
+      journal.append(RUN_STARTED, "scaleSet", name, "location", config.scaleSet().location(),
+          "kind", config.kind().name(), "startedBy", config.startedBy().azureName(),
+          "target", AzureJson.write(config.target()), "policy", AzureJson.write(policy),
+          "disableAutomaticRollback", String.valueOf(config.disableAutomaticRollback()),
+          "model", AzureJson.write(config.scaleSet()), "hasProtectedSettings", String.valueOf(
+              config.scaleSet().virtualMachineProfile().extensionProfile().extensions().stream()
+                  .anyMatch(e -> !e.protectedSettings().isEmpty())));
       LOG.info("rolling upgrade of {} to {} started by {}", name, config.target().display(), config.startedBy().azureName());
-      call(() -> config.driver().listInstances(name), config.callTimeout(), (list, failure) -> {
-        if (failure != null) {
-          finish(RollingUpgradeStatusCode.FAULTED, error(LIST_FAILED, "cannot list the instances of " + name
-              + ": " + describe(failure), List.of()));
-        } else {
-          onListed(list);
-        }
-      });
+      listInstances();
+    });
+  }
+
+  private void listInstances() {
+    call(() -> config.driver().listInstances(name), config.callTimeout(), (list, failure) -> {
+      if (failure != null) {
+        finish(RollingUpgradeStatusCode.FAULTED, error(LIST_FAILED, "cannot list the instances of " + name
+            + ": " + describe(failure), List.of()));
+      } else {
+        onListed(list);
+      }
     });
   }
 
   private void onListed(List<Instance> listed) {
-    int n = listed.size();
-    instances = List.copyOf(listed);
-    live = new HealthState[n];
-    Arrays.fill(live, HealthState.HEALTHY);
-    state = new byte[n];
-    rollback = new byte[n];
-    List<InstanceSnapshot> snapshots = new ArrayList<>(n);
+    List<InstanceSnapshot> snapshots = new ArrayList<>(listed.size());
     List<String> duplicates = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      Instance instance = instances.get(i);
-      if (indexById.put(instance.instanceId(), i) != null) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Instance instance : listed) {
+      if (!seen.add(instance.instanceId())) {
         duplicates.add(instance.instanceId());
       }
-      boolean atTarget = atTarget(instance);
-      boolean candidate = !atTarget && !instance.protectFromScaleSetActions();
-      state[i] = candidate ? PENDING : NOT_CANDIDATE;
-      candidates += candidate ? 1 : 0;
-      snapshots.add(InstanceSnapshot.of(instance, HealthState.HEALTHY, atTarget));
+      snapshots.add(InstanceSnapshot.of(instance, HealthState.HEALTHY, atTarget(instance)));
     }
     if (!duplicates.isEmpty()) {
       finish(RollingUpgradeStatusCode.FAULTED, error(LIST_FAILED, "the driver listed instance ids twice: "
           + shortList(duplicates), List.of()));
       return;
     }
-    cursor = BatchPlanner.of(policy).cursor(snapshots);
-    journal.append("INSTANCES_LISTED", "instanceCount", String.valueOf(n), "candidateCount", String.valueOf(candidates));
-    LOG.info("{} instances, {} to upgrade, batch cap {}, unhealthy budget {}", n, candidates, cursor.batchCap(),
-        cursor.unhealthyBudget());
-    events.emit(UpgradeEventType.RUN_STARTED, 0, List.of(), null,
-        n + " instances, " + candidates + " to upgrade, batch cap " + cursor.batchCap());
+    adopt(snapshots);
+    subscribe();
+    // the plan is made from the health before the first batch (unhealthy first, when asked)
+    sweepHealth(() -> {
+      List<InstanceSnapshot> planned = new ArrayList<>(table.size());
+      for (int i = 0; i < table.size(); i++) {
+        planned.add(table.get(i).withHealth(live[i]));
+      }
+      journal.append(PLANNED, "instanceCount", String.valueOf(planned.size()), "candidateCount",
+          String.valueOf(candidates), "instances", PlanTable.write(planned));
+      plan(planned);
+      LOG.info("{} instances, {} to upgrade, batch cap {}, unhealthy budget {}", table.size(), candidates,
+          cursor.batchCap(), cursor.unhealthyBudget());
+      events.emit(UpgradeEventType.RUN_STARTED, 0, List.of(), null,
+          table.size() + " instances, " + candidates + " to upgrade, batch cap " + cursor.batchCap());
+      gate(true, this::nextBatch);
+    });
+  }
+
+  /** Takes the instance table: ids, candidates, empty per-instance state. */
+  private void adopt(List<InstanceSnapshot> snapshots) {
+    int n = snapshots.size();
+    table = List.copyOf(snapshots);
+    live = new HealthState[n];
+    java.util.Arrays.fill(live, HealthState.HEALTHY);
+    state = new byte[n];
+    rollback = new byte[n];
+    candidates = 0;
+    for (int i = 0; i < n; i++) {
+      InstanceSnapshot s = table.get(i);
+      indexById.put(s.instanceId(), i);
+      state[i] = s.isCandidate() ? PENDING : NOT_CANDIDATE;
+      candidates += s.isCandidate() ? 1 : 0;
+    }
+  }
+
+  private void plan(List<InstanceSnapshot> planned) {
+    cursor = BatchPlanner.of(policy).cursor(planned);
+  }
+
+  private void subscribe() {
     subscription = config.health().subscribe(name, (id, health) -> hop(() -> onPushedHealth(id, health)));
-    sweepHealth(() -> gate(true, this::nextBatch));
   }
 
   private boolean atTarget(Instance instance) {
@@ -264,16 +337,192 @@ public final class RollingUpgradeRun {
     return instance.appliedImage().map(applied -> applied.sameImageAs(config.target())).orElse(false);
   }
 
+  // ---- resume ----
+
+  /** Rebuilds the run's state from its journal, then finishes it by the same rules. */
+  void resume(List<RunRecord> records) {
+    Instant pauseUntil = null;
+    boolean lastBatchFinished = false;
+    Map<Integer, Instant> returned = new HashMap<>();
+    RunRecord finalRecord = null;
+    for (RunRecord r : records) {
+      Map<String, String> a = r.attributes();
+      switch (r.kind()) {
+        case PLANNED -> {
+          List<InstanceSnapshot> planned = PlanTable.read(a.get("instances"));
+          adopt(planned);
+          for (int i = 0; i < planned.size(); i++) {
+            setLive(i, planned.get(i).health());
+          }
+          plan(planned);
+        }
+        case BATCH_STARTED -> {
+          batchNumber = Integer.parseInt(a.get("batch"));
+          batchStart = r.time();
+          List<Integer> members = new ArrayList<>();
+          for (String id : a.get("instances").split(",", -1)) {
+            int i = indexById.get(id);
+            members.add(i);
+            state[i] = IN_FLIGHT;
+            inFlight++;
+          }
+          batchMembers = members;
+          batchOpen = true;
+          lastBatchFinished = false;
+          pauseUntil = null;
+          cursor.skip(members.size());
+        }
+        case UPGRADE_RETURNED -> returned.put(indexById.get(a.get("instance")), r.time());
+        case INSTANCE_SUCCEEDED -> {
+          int i = indexById.get(a.get("instance"));
+          state[i] = SUCCEEDED;
+          succeeded++;
+          inFlight--;
+        }
+        case INSTANCE_FAILED -> {
+          int i = indexById.get(a.get("instance"));
+          state[i] = FAILED;
+          failed++;
+          inFlight--;
+        }
+        case ROLLBACK_STARTED -> rollback[indexById.get(a.get("instance"))] = ROLLBACK_REQUESTED;
+        case ROLLED_BACK -> {
+          rollback[indexById.get(a.get("instance"))] = ROLLED_BACK_STATE;
+          rolledBack++;
+        }
+        case ROLLBACK_FAILED_KIND -> {
+          String id = a.get("instance");
+          rollback[indexById.get(id)] = ROLLBACK_FAILED_STATE;
+          rollbackFailed++;
+          rollbackErrors.add(ApiErrorDetail.of(ROLLBACK_FAILED, id, a.getOrDefault("message", "")));
+        }
+        case BATCH_FINISHED -> {
+          batchOpen = false;
+          lastBatchFinished = true;
+        }
+        case PAUSE_STARTED -> pauseUntil = Instant.parse(a.get("until"));
+        case CANCEL_REQUESTED -> {
+          cancelRequested = true;
+          lastAction = RollingUpgradeActionType.CANCEL;
+          lastActionTime = r.time();
+        }
+        case RunRecord.FINAL_KIND -> finalRecord = r;
+        default -> { } // RUN_STARTED: read by RolloutRecovery
+      }
+    }
+    if (finalRecord != null) {
+      resumeFinished(finalRecord);
+      return;
+    }
+    Instant pause = pauseUntil;
+    boolean checksDue = lastBatchFinished;
+    hop(() -> {
+      LOG.info("run {} resumed from its journal: {} succeeded, {} failed, {} in flight", config.runId(), succeeded,
+          failed, inFlight);
+      events.emit(UpgradeEventType.RUN_RESUMED, batchNumber, List.of(), null,
+          succeeded + " succeeded, " + failed + " failed, " + inFlight + " in flight when the run was picked up");
+      if (cursor == null) {
+        listInstances(); // stopped before planning: start over from the listing
+        return;
+      }
+      subscribe();
+      sweepHealth(() -> {
+        if (batchOpen) {
+          reattachBatch(returned);
+        } else if (pause != null) {
+          pauseUntil(pause);
+        } else if (checksDue) {
+          checkUpgraded();
+        } else {
+          gate(true, this::nextBatch);
+        }
+      });
+    });
+  }
+
+  /** The batch in flight when the host stopped: every instance without a verdict is picked up again. */
+  private void reattachBatch(Map<Integer, Instant> returned) {
+    MDC.put("batch", String.valueOf(batchNumber));
+    outstanding = 0;
+    for (int i : batchMembers) {
+      outstanding += state[i] == IN_FLIGHT ? 1 : 0;
+    }
+    if (outstanding == 0) {
+      verdictsIn();
+      return;
+    }
+    for (int i : batchMembers) {
+      if (state[i] != IN_FLIGHT) {
+        continue;
+      }
+      Instant upgradeReturned = returned.get(i);
+      if (upgradeReturned != null) {
+        awaitHealthy(i, upgradeReturned.plus(policy.healthTimeout()));
+      } else {
+        checkThroughDriver(i);
+      }
+    }
+  }
+
+  /**
+   * An instance whose upgrade call has no recorded answer: what does the driver say it runs now?
+   * Still updating: wait for it (bounded by the call timeout from the batch start). At the
+   * target: the upgrade landed; wait for health. Failed: the upgrade failed. Otherwise the call was
+   * never made: make it now.
+   */
+  private void checkThroughDriver(int i) {
+    String id = table.get(i).instanceId();
+    Instant giveUp = batchStart.plus(config.callTimeout());
+    call(() -> config.driver().getInstance(name, id), config.callTimeout(), (instance, failure) -> {
+      if (failure != null) {
+        instanceFailed(i, UPGRADE_FAILED, "after a restart, the instance could not be read: " + describe(failure));
+      } else if (instance.provisioningState() == ProvisioningState.UPDATING
+          || instance.provisioningState() == ProvisioningState.CREATING) {
+        if (!now().isBefore(giveUp)) {
+          instanceFailed(i, UPGRADE_TIMED_OUT, "the upgrade did not complete within " + config.callTimeout());
+        } else {
+          Duration wait = config.healthPollInterval();
+          Duration left = Duration.between(now(), giveUp);
+          config.scheduler().schedule(left.compareTo(wait) < 0 ? left : wait, () -> task(() -> checkThroughDriver(i)));
+        }
+      } else if (atTarget(instance)) {
+        upgradeReturned(i);
+      } else if (instance.provisioningState() == ProvisioningState.FAILED) {
+        instanceFailed(i, UPGRADE_FAILED, "the upgrade failed while the run was stopped");
+      } else {
+        issueUpgrade(i);
+      }
+    });
+  }
+
+  /** A run whose journal ends with its final record: its history entry is made sure of, nothing else. */
+  private void resumeFinished(RunRecord finalRecord) {
+    UpgradeHistoryEntry entry = AzureJson.readHistoryEntry(finalRecord.attributes().get("history"));
+    finished = true;
+    code = entry.runningStatus().flatMap(RunningStatus::code).orElse(RollingUpgradeStatusCode.COMPLETED);
+    error = entry.error().orElse(null);
+    entry.progress().ifPresent(p -> {
+      succeeded = p.successfulInstanceCount();
+      failed = p.failedInstanceCount();
+      inFlight = p.inProgressInstanceCount();
+      candidates = p.total();
+    });
+    if (!config.store().history(name).contains(entry)) {
+      config.store().addHistory(name, entry); // the host stopped between the final record and the history
+    }
+    done.complete(entry);
+  }
+
   // ---- health ----
 
   /** Asks every instance's health (once at start; before every gate when the signal cannot push). */
   private void sweepHealth(Runnable then) {
-    if (instances.isEmpty()) {
+    if (table.isEmpty()) {
       then.run();
       return;
     }
-    int[] left = {instances.size()};
-    for (int i = 0; i < instances.size(); i++) {
+    int[] left = {table.size()};
+    for (int i = 0; i < table.size(); i++) {
       int index = i;
       askHealth(index, h -> {
         setLive(index, h);
@@ -293,7 +542,7 @@ public final class RollingUpgradeRun {
   }
 
   private void askHealth(int i, Consumer<HealthState> onAnswer) {
-    String id = instances.get(i).instanceId();
+    String id = table.get(i).instanceId();
     call(() -> config.health().health(name, id), config.healthCallTimeout(),
         (h, failure) -> onAnswer.accept(failure != null || h == null ? HealthState.UNKNOWN : h));
   }
@@ -305,7 +554,7 @@ public final class RollingUpgradeRun {
     }
     setLive(i, health);
     HealthWait wait = waits.get(i);
-    if (wait != null && health == HealthState.HEALTHY) {
+    if (wait != null && !wait.expired && health == HealthState.HEALTHY) {
       instanceHealthy(i);
     }
     if (gateRetry != null && initializingLive == 0) {
@@ -345,14 +594,14 @@ public final class RollingUpgradeRun {
       return;
     }
     gateSince = null;
-    int n = instances.size();
+    int n = table.size();
     int unhealthy = unhealthyLive + initializingLive;
     if (exceeds(unhealthy, n, policy.maxUnhealthyInstancePercent())) {
       List<ApiErrorDetail> details = new ArrayList<>();
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         if (live[i].countsAsUnhealthy() || live[i] == HealthState.INITIALIZING) {
-          String id = instances.get(i).instanceId();
+          String id = table.get(i).instanceId();
           ids.add(id);
           details.add(ApiErrorDetail.of(INSTANCE_UNHEALTHY, id, "instance " + id + " is " + live[i]));
         }
@@ -397,22 +646,30 @@ public final class RollingUpgradeRun {
       return;
     }
     Batch batch = next.get();
+    journal.append(BATCH_STARTED, "batch", String.valueOf(batch.number()), "instances",
+        String.join(",", batch.instanceIds()), "reason", batch.reason());
     batchNumber = batch.number();
+    batchStart = now();
+    batchOpen = true;
     MDC.put("batch", String.valueOf(batchNumber));
-    journal.append("BATCH_STARTED", "batch", String.valueOf(batchNumber), "instances", String.join(",", batch.instanceIds()),
-        "reason", batch.reason());
     LOG.info("batch {}: {}", batchNumber, batch.reason());
     events.emit(UpgradeEventType.BATCH_STARTED, batchNumber, batch.instanceIds(), null, batch.reason());
-    outstanding = batch.size();
+    List<Integer> members = new ArrayList<>(batch.size());
     for (String id : batch.instanceIds()) {
-      startUpgrade(indexById.get(id));
+      int i = indexById.get(id);
+      members.add(i);
+      state[i] = IN_FLIGHT;
+      inFlight++;
+    }
+    batchMembers = members;
+    outstanding = members.size();
+    for (int i : members) {
+      issueUpgrade(i);
     }
   }
 
-  private void startUpgrade(int i) {
-    String id = instances.get(i).instanceId();
-    state[i] = IN_FLIGHT;
-    inFlight++;
+  private void issueUpgrade(int i) {
+    String id = table.get(i).instanceId();
     events.emit(UpgradeEventType.INSTANCE_UPGRADE_STARTED, batchNumber, List.of(id), null, null);
     Supplier<CompletionStage<Void>> upgrade = config.kind() == UpgradeKind.OS_IMAGE
         ? () -> config.driver().replaceOsDisk(name, id, config.target(), extensionsInOrder)
@@ -423,16 +680,23 @@ public final class RollingUpgradeRun {
       } else if (failure != null) {
         instanceFailed(i, UPGRADE_FAILED, "the upgrade call failed: " + describe(failure));
       } else {
-        awaitHealthy(i);
+        upgradeReturned(i);
       }
     });
   }
 
-  /** Waits up to healthTimeout for HEALTHY: by push when the signal pushes, else by polling. */
-  private void awaitHealthy(int i) {
+  /** The upgrade call returned: recorded (a resumed run waits only the time left), then health is waited for. */
+  private void upgradeReturned(int i) {
+    journal.append(UPGRADE_RETURNED, "instance", table.get(i).instanceId());
+    awaitHealthy(i, now().plus(policy.healthTimeout()));
+  }
+
+  /** Waits until {@code deadline} for HEALTHY: by push when the signal pushes, else by polling. */
+  private void awaitHealthy(int i, Instant deadline) {
     HealthWait wait = new HealthWait();
     waits.put(i, wait);
-    wait.deadline = config.scheduler().schedule(policy.healthTimeout(), () -> task(() -> {
+    Duration left = Duration.between(now(), deadline);
+    wait.deadline = config.scheduler().schedule(left.isNegative() ? Duration.ZERO : left, () -> task(() -> {
       if (waits.get(i) != wait) {
         return;
       }
@@ -473,71 +737,100 @@ public final class RollingUpgradeRun {
   }
 
   private void instanceHealthy(int i) {
+    String id = table.get(i).instanceId();
+    journal.append(INSTANCE_SUCCEEDED, "instance", id);
     waits.remove(i).cancel();
     state[i] = SUCCEEDED;
     succeeded++;
     inFlight--;
-    events.emit(UpgradeEventType.INSTANCE_HEALTHY, batchNumber, List.of(instances.get(i).instanceId()), null, null);
+    events.emit(UpgradeEventType.INSTANCE_HEALTHY, batchNumber, List.of(id), null, null);
     instanceDone();
   }
 
   private void instanceFailed(int i, String failureCode, String message) {
+    String id = table.get(i).instanceId();
+    journal.append(INSTANCE_FAILED, "instance", id, "code", failureCode, "message", message);
     HealthWait wait = waits.remove(i);
     if (wait != null) {
       wait.cancel();
     }
-    String id = instances.get(i).instanceId();
     state[i] = FAILED;
     failed++;
     inFlight--;
-    journal.append("INSTANCE_FAILED", "instance", id, "code", failureCode);
     LOG.warn("instance {} failed: {}", id, message);
     events.emit(UpgradeEventType.INSTANCE_FAILED, batchNumber, List.of(id), failureCode, message);
-    // the checks after the batch need this instance's health after its failure (and rollback)
-    Runnable doneWithFreshHealth = () -> askHealth(i, h -> {
+    // the checks after the batch need this instance's health after its failure
+    askHealth(i, h -> {
       setLive(i, h);
       instanceDone();
-    });
-    if (rollbackEnabled) {
-      rollBack(i, doneWithFreshHealth);
-    } else {
-      doneWithFreshHealth.run();
-    }
-  }
-
-  private void rollBack(int i, Runnable then) {
-    String id = instances.get(i).instanceId();
-    rollback[i] = ROLLBACK_REQUESTED;
-    journal.append("ROLLBACK_STARTED", "instance", id);
-    call(() -> config.driver().restorePreviousOsDisk(name, id), config.callTimeout(), (ignored, failure) -> {
-      if (failure != null) {
-        rollback[i] = ROLLBACK_FAILED_STATE;
-        rollbackFailed++;
-        String message = "restoring the previous OS disk of " + id + " failed: " + describe(failure);
-        rollbackErrors.add(ApiErrorDetail.of(ROLLBACK_FAILED, id, message));
-        journal.append("ROLLBACK_FAILED", "instance", id);
-        LOG.warn(message);
-        events.emit(UpgradeEventType.INSTANCE_ROLLBACK_FAILED, batchNumber, List.of(id), ROLLBACK_FAILED, message);
-      } else {
-        rollback[i] = ROLLED_BACK;
-        rolledBack++;
-        journal.append("ROLLED_BACK", "instance", id);
-        LOG.info("instance {} rolled back to its previous OS disk", id);
-        events.emit(UpgradeEventType.INSTANCE_ROLLED_BACK, batchNumber, List.of(id), null, null);
-      }
-      then.run();
     });
   }
 
   private void instanceDone() {
     if (--outstanding == 0) {
-      batchFinished();
+      verdictsIn();
     }
   }
 
+  /** Every instance of the batch has its verdict: roll back the failed ones (in batch order), then close the batch. */
+  private void verdictsIn() {
+    List<Integer> toRestore = new ArrayList<>();
+    for (int i : batchMembers) {
+      if (state[i] == FAILED && rollbackEnabled
+          && (rollback[i] == NO_ROLLBACK || rollback[i] == ROLLBACK_REQUESTED)) {
+        toRestore.add(i);
+      }
+    }
+    rollBackAll(toRestore, this::batchFinished);
+  }
+
+  /** Restores the previous OS disks of {@code instances} concurrently, then runs {@code then}. */
+  private void rollBackAll(List<Integer> instances, Runnable then) {
+    if (instances.isEmpty()) {
+      then.run();
+      return;
+    }
+    int[] left = {instances.size()};
+    for (int i : instances) {
+      rollBack(i, () -> {
+        if (--left[0] == 0) {
+          then.run();
+        }
+      });
+    }
+  }
+
+  private void rollBack(int i, Runnable then) {
+    String id = table.get(i).instanceId();
+    journal.append(ROLLBACK_STARTED, "instance", id);
+    rollback[i] = ROLLBACK_REQUESTED;
+    call(() -> config.driver().restorePreviousOsDisk(name, id), config.callTimeout(), (ignored, failure) -> {
+      if (failure != null) {
+        String message = "restoring the previous OS disk of " + id + " failed: " + describe(failure);
+        journal.append(ROLLBACK_FAILED_KIND, "instance", id, "message", message);
+        rollback[i] = ROLLBACK_FAILED_STATE;
+        rollbackFailed++;
+        rollbackErrors.add(ApiErrorDetail.of(ROLLBACK_FAILED, id, message));
+        LOG.warn(message);
+        events.emit(UpgradeEventType.INSTANCE_ROLLBACK_FAILED, batchNumber, List.of(id), ROLLBACK_FAILED, message);
+      } else {
+        journal.append(ROLLED_BACK, "instance", id);
+        rollback[i] = ROLLED_BACK_STATE;
+        rolledBack++;
+        LOG.info("instance {} rolled back to its previous OS disk", id);
+        events.emit(UpgradeEventType.INSTANCE_ROLLED_BACK, batchNumber, List.of(id), null, null);
+      }
+      askHealth(i, h -> {
+        setLive(i, h);
+        then.run();
+      });
+    });
+  }
+
   private void batchFinished() {
-    journal.append("BATCH_FINISHED", "batch", String.valueOf(batchNumber), "succeeded", String.valueOf(succeeded),
+    journal.append(BATCH_FINISHED, "batch", String.valueOf(batchNumber), "succeeded", String.valueOf(succeeded),
         "failed", String.valueOf(failed));
+    batchOpen = false;
     events.emit(UpgradeEventType.BATCH_FINISHED, batchNumber, List.of(), null,
         succeeded + " succeeded and " + failed + " failed so far");
     MDC.remove("batch");
@@ -558,30 +851,25 @@ public final class RollingUpgradeRun {
     for (int i = 0; i < state.length; i++) {
       boolean isBad = state[i] == FAILED || (state[i] == SUCCEEDED && live[i] != HealthState.HEALTHY);
       if (isBad) {
-        String id = instances.get(i).instanceId();
+        String id = table.get(i).instanceId();
         ids.add(id);
         details.add(ApiErrorDetail.of(state[i] == FAILED ? "InstanceFailed" : INSTANCE_UNHEALTHY, id,
             "upgraded instance " + id + (state[i] == FAILED ? " failed" : " is " + live[i])));
-        if (state[i] == FAILED && rollback[i] == NO_ROLLBACK) {
+        if (state[i] == FAILED && (rollback[i] == NO_ROLLBACK || rollback[i] == ROLLBACK_REQUESTED)) {
           toRestore.add(i);
         }
       }
     }
     ApiError breach = error(UPGRADED_UNHEALTHY, bad + " of " + upgraded + " upgraded instances unhealthy ("
         + percent(bad, upgraded) + " > " + policy.maxUnhealthyUpgradedInstancePercent() + " %): " + shortList(ids), details);
-    if (!policy.rollbackFailedInstancesOnPolicyBreach() || toRestore.isEmpty()) {
+    if (!policy.rollbackFailedInstancesOnPolicyBreach()) {
       finish(RollingUpgradeStatusCode.FAULTED, breach);
       return;
     }
-    LOG.warn("policy breach: rolling back {} failed instances first", toRestore.size());
-    int[] left = {toRestore.size()};
-    for (int i : toRestore) {
-      rollBack(i, () -> {
-        if (--left[0] == 0) {
-          finish(RollingUpgradeStatusCode.FAULTED, breach);
-        }
-      });
+    if (!toRestore.isEmpty()) {
+      LOG.warn("policy breach: rolling back {} failed instances first", toRestore.size());
     }
+    rollBackAll(toRestore, () -> finish(RollingUpgradeStatusCode.FAULTED, breach));
   }
 
   private void afterBatch() {
@@ -592,11 +880,22 @@ public final class RollingUpgradeRun {
     } else if (policy.pauseTimeBetweenBatches().isZero()) {
       nextBatch();
     } else {
-      pauseTimer = config.scheduler().schedule(policy.pauseTimeBetweenBatches(), () -> task(() -> {
-        pauseTimer = null;
-        refreshHealth(() -> gate(false, this::nextBatch));
-      }));
+      Instant until = now().plus(policy.pauseTimeBetweenBatches());
+      journal.append(PAUSE_STARTED, "until", until.toString());
+      pauseUntil(until);
     }
+  }
+
+  private void pauseUntil(Instant until) {
+    if (cancelRequested) {
+      finish(RollingUpgradeStatusCode.CANCELLED, null);
+      return;
+    }
+    Duration left = Duration.between(now(), until);
+    pauseTimer = config.scheduler().schedule(left.isNegative() ? Duration.ZERO : left, () -> task(() -> {
+      pauseTimer = null;
+      refreshHealth(() -> gate(false, this::nextBatch));
+    }));
   }
 
   // ---- the end ----
@@ -605,19 +904,9 @@ public final class RollingUpgradeRun {
     if (finished) {
       return;
     }
-    finished = true;
-    code = endCode;
-    error = endError;
-    subscription.ifPresent(Cancellable::cancel);
-    if (pauseTimer != null) {
-      pauseTimer.cancel();
-    }
-    if (gateTimer != null) {
-      gateTimer.cancel();
-    }
     Instant end = now();
-    var rollbackInfo = RollbackInfo.builder().successfullyRolledbackInstanceCount(rolledBack)
-        .failedRolledbackInstanceCount(rollbackFailed);
+    var rollbackInfo = dev.rollingupgrade.api.status.RollbackInfo.builder()
+        .successfullyRolledbackInstanceCount(rolledBack).failedRolledbackInstanceCount(rollbackFailed);
     if (!rollbackErrors.isEmpty()) {
       rollbackInfo.rollbackError(ApiError.builder().code(ROLLBACK_FAILED)
           .message(rollbackFailed + " instances could not be rolled back").details(rollbackErrors).build());
@@ -633,13 +922,18 @@ public final class RollingUpgradeRun {
       entry.error(endError);
     }
     UpgradeHistoryEntry history = entry.build();
-    try {
-      journal.append(RunRecord.FINAL_KIND, "code", endCode.azureName(),
-          "errorCode", endError == null ? "" : endError.code().orElse(""));
-      config.store().addHistory(name, history);
-    } catch (RuntimeException e) {
-      LOG.error("could not record the end of the run in the store", e);
+    // the final record carries the history entry, so a host that stops right after can still add it
+    journal.append(RunRecord.FINAL_KIND, "code", endCode.azureName(), "history", AzureJson.write(history));
+    finished = true;
+    code = endCode;
+    error = endError;
+    subscription.ifPresent(Cancellable::cancel);
+    for (Cancellable timer : new Cancellable[] {pauseTimer, gateTimer}) {
+      if (timer != null) {
+        timer.cancel();
+      }
     }
+    config.store().addHistory(name, history);
     String message = endError == null ? endCode.azureName() + ": " + progressLine()
         : endCode.azureName() + ": " + endError.message().orElse("");
     if (endCode == RollingUpgradeStatusCode.COMPLETED || endCode == RollingUpgradeStatusCode.CANCELLED) {
@@ -674,7 +968,7 @@ public final class RollingUpgradeRun {
 
   /** Runs one state change under the lock, with the run's MDC; an unexpected error faults the run. */
   private synchronized void task(Runnable action) {
-    if (finished) {
+    if (finished || abandoned) {
       return;
     }
     withMdc(() -> {
@@ -682,8 +976,15 @@ public final class RollingUpgradeRun {
         action.run();
       } catch (RuntimeException e) {
         LOG.error("run failed unexpectedly", e);
-        finish(RollingUpgradeStatusCode.FAULTED, error(INTERNAL, "the run stopped on an unexpected error: "
-            + describe(e), List.of()));
+        try {
+          finish(RollingUpgradeStatusCode.FAULTED, error(INTERNAL, "the run stopped on an unexpected error: "
+              + describe(e), List.of()));
+        } catch (RuntimeException again) {
+          // the store itself fails: end the run in memory; its journal stays unfinished, to be resumed
+          LOG.error("could not record the end of the run", again);
+          abandoned = true;
+          done.completeExceptionally(again);
+        }
       }
     });
   }

@@ -13,10 +13,11 @@ final class RunJournal {
   private final String runId;
   private long sequence;
 
-  RunJournal(RolloutStore store, Scheduler scheduler, String runId) {
+  RunJournal(RolloutStore store, Scheduler scheduler, String runId, long firstSequence) {
     this.store = store;
     this.scheduler = scheduler;
     this.runId = runId;
+    this.sequence = firstSequence;
   }
 
   /** Appends one record; {@code keyValues} alternate keys and values. */

@@ -67,7 +67,7 @@ class StatusAndHistoryTest {
     List<RunRecord> records = s.store.records(s.run.runId());
     assertThat(records).extracting(RunRecord::sequence).containsExactlyElementsOf(
         java.util.stream.LongStream.range(0, records.size()).boxed().toList());
-    assertThat(records).extracting(RunRecord::kind).startsWith("RUN_STARTED", "INSTANCES_LISTED", "BATCH_STARTED")
+    assertThat(records).extracting(RunRecord::kind).startsWith("RUN_STARTED", "PLANNED", "BATCH_STARTED", "UPGRADE_RETURNED")
         .contains("INSTANCE_FAILED", "ROLLBACK_STARTED", "ROLLED_BACK").endsWith(RunRecord.FINAL_KIND);
     assertThat(records.get(2).attributes()).containsEntry("instances", "0,5");
     assertThat(s.store.unfinishedRuns()).isEmpty();
