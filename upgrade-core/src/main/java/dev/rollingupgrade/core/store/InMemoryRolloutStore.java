@@ -29,6 +29,11 @@ public final class InMemoryRolloutStore implements RolloutStore {
     records.add(record);
   }
 
+  /** The sequence number the next record of {@code runId} must have. */
+  synchronized long nextSequence(String runId) {
+    return runs.getOrDefault(runId, List.of()).size();
+  }
+
   @Override
   public synchronized List<RunRecord> records(String runId) {
     return List.copyOf(runs.getOrDefault(runId, List.of()));
