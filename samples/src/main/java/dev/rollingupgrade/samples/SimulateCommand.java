@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code simulate}: a seeded simulation of a rolling upgrade on a fake fleet. Prints a summary
  * and, as its very last line, {@code digest: <sha256>} over the final status and the ordered
- * upgrades and rollbacks: the same seed always gives the same digest.
+ * upgrades and rollbacks: the same seed always gives the same digest, also when the host crashes
+ * after batch K ({@code --crash-after-batch K}) and the run resumes from its file journal.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Simulate a rolling upgrade on a seeded fake fleet; the last line is a digest of the run.")
@@ -38,6 +39,10 @@ final class SimulateCommand implements Callable<Integer> {
       description = "update domains, 1..20 (default: ${DEFAULT-VALUE})")
   private int updateDomains;
 
+  @Option(names = "--crash-after-batch", paramLabel = "K", defaultValue = "0",
+      description = "crash the host right after batch K's driver calls; resume from a file journal (default: no crash)")
+  private int crashAfterBatch;
+
   @Option(names = "--json", description = "print the final status as Azure JSON instead of the summary")
   private boolean json;
 
@@ -47,7 +52,7 @@ final class SimulateCommand implements Callable<Integer> {
     Simulation simulation;
     try {
       simulation = Simulation.builder().instances(instances).seed(seed).faultRate(faultRate).zones(zones)
-          .updateDomains(updateDomains).build();
+          .updateDomains(updateDomains).crashAfterBatch(crashAfterBatch).build();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("simulate: " + e.getMessage());
       return 2;
@@ -67,6 +72,11 @@ final class SimulateCommand implements Callable<Integer> {
           + rollback.successfullyRolledbackInstanceCount() + " rolled back, "
           + rollback.failedRolledbackInstanceCount() + " rollbacks failed");
       out.println("batches: " + r.batches());
+      if (crashAfterBatch > 0) {
+        out.println("crash: " + (r.crashed() ? "the host crashed after batch " + crashAfterBatch
+            + "'s driver calls; the run resumed from its file journal" : "none: the run had fewer than "
+            + crashAfterBatch + " batches"));
+      }
       out.println("virtual duration: " + QuickstartCommand.clock(r.virtualDuration()) + " (computed in "
           + r.wallTime().toMillis() + " ms)");
       out.println("invariants: " + (r.violations().isEmpty() ? "all obeyed"

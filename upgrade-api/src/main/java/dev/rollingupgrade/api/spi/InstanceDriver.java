@@ -4,6 +4,7 @@ import dev.rollingupgrade.api.Extension;
 import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.Instance;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -39,4 +40,14 @@ public interface InstanceDriver {
 
   /** Brings an instance to the scale set's latest model (manual upgrade policy). */
   CompletionStage<Void> applyLatestModel(String scaleSetName, String instanceId);
+
+  /**
+   * Completes with the instance once no operation (upgrade, restore) is running on it — at once
+   * when none is. A run resumed after its host stopped uses it to pick up operations started
+   * before; drivers that cannot tell return empty (the default), and the SDK polls
+   * {@link #getInstance} instead, reading provisioning state {@code Updating} as still running.
+   */
+  default Optional<CompletionStage<Instance>> whenSettled(String scaleSetName, String instanceId) {
+    return Optional.empty();
+  }
 }

@@ -149,6 +149,7 @@ public final class RollingUpgradeRun {
   private Cancellable gateTimer;
   private int mdcDepth;
   private final Map<Integer, HealthWait> waits = new HashMap<>(); // lookups only, never iterated
+  private final Map<Integer, Instant> rollbackStartedAt = new HashMap<>(); // resumed runs only; lookups
 
   RollingUpgradeRun(RollingUpgrade.RunConfig config, Instant startTime, long firstSequence) {
     this.config = config;
@@ -385,7 +386,11 @@ public final class RollingUpgradeRun {
           failed++;
           inFlight--;
         }
-        case ROLLBACK_STARTED -> rollback[indexById.get(a.get("instance"))] = ROLLBACK_REQUESTED;
+        case ROLLBACK_STARTED -> {
+          int i = indexById.get(a.get("instance"));
+          rollback[i] = ROLLBACK_REQUESTED;
+          rollbackStartedAt.put(i, r.time());
+        }
         case ROLLED_BACK -> {
           rollback[indexById.get(a.get("instance"))] = ROLLED_BACK_STATE;
           rolledBack++;
@@ -465,26 +470,17 @@ public final class RollingUpgradeRun {
   }
 
   /**
-   * An instance whose upgrade call has no recorded answer: what does the driver say it runs now?
-   * Still updating: wait for it (bounded by the call timeout from the batch start). At the
-   * target: the upgrade landed; wait for health. Failed: the upgrade failed. Otherwise the call was
-   * never made: make it now.
+   * An instance whose upgrade call has no recorded answer: what does the driver say it runs now,
+   * once no operation is running on it (bounded by the call timeout from the batch start)? At the
+   * target: the upgrade landed; wait for health with the time left. Failed: the upgrade failed.
+   * Untouched: the call was never made; make it now.
    */
   private void checkThroughDriver(int i) {
-    String id = table.get(i).instanceId();
-    Instant giveUp = batchStart.plus(config.callTimeout());
-    call(() -> config.driver().getInstance(name, id), config.callTimeout(), (instance, failure) -> {
-      if (failure != null) {
+    settle(i, batchStart.plus(config.callTimeout()), (instance, failure) -> {
+      if (failure instanceof TimeoutException || (failure == null && updating(instance))) {
+        instanceFailed(i, UPGRADE_TIMED_OUT, "the upgrade did not complete within " + config.callTimeout());
+      } else if (failure != null) {
         instanceFailed(i, UPGRADE_FAILED, "after a restart, the instance could not be read: " + describe(failure));
-      } else if (instance.provisioningState() == ProvisioningState.UPDATING
-          || instance.provisioningState() == ProvisioningState.CREATING) {
-        if (!now().isBefore(giveUp)) {
-          instanceFailed(i, UPGRADE_TIMED_OUT, "the upgrade did not complete within " + config.callTimeout());
-        } else {
-          Duration wait = config.healthPollInterval();
-          Duration left = Duration.between(now(), giveUp);
-          config.scheduler().schedule(left.compareTo(wait) < 0 ? left : wait, () -> task(() -> checkThroughDriver(i)));
-        }
       } else if (atTarget(instance)) {
         upgradeReturned(i);
       } else if (instance.provisioningState() == ProvisioningState.FAILED) {
@@ -493,6 +489,55 @@ public final class RollingUpgradeRun {
         issueUpgrade(i);
       }
     });
+  }
+
+  /** A rollback started before the host stopped, with no recorded outcome: done, failed, or never made. */
+  private void reattachRollback(int i, Runnable then) {
+    Instant startedAt = rollbackStartedAt.getOrDefault(i, now());
+    settle(i, startedAt.plus(config.callTimeout()), (instance, failure) -> {
+      if (failure != null || updating(instance) || instance.provisioningState() == ProvisioningState.FAILED) {
+        rollbackFailed(i, "restoring the previous OS disk of " + table.get(i).instanceId() + " did not succeed"
+            + (failure != null ? ": " + describe(failure) : " while the run was stopped"), then);
+      } else if (!atTarget(instance)) {
+        rolledBack(i, then);
+      } else {
+        rollBack(i, then);
+      }
+    });
+  }
+
+  /**
+   * Reads the instance once no operation runs on it: through the driver's {@code whenSettled} when
+   * it has one, else by polling {@code getInstance} while it is updating; gives up at {@code giveUp}.
+   */
+  private void settle(int i, Instant giveUp, BiConsumer<Instance, Throwable> then) {
+    String id = table.get(i).instanceId();
+    Duration left = Duration.between(now(), giveUp);
+    Duration timeout = left.isNegative() ? Duration.ZERO : left;
+    Optional<CompletionStage<Instance>> settled;
+    try {
+      settled = config.driver().whenSettled(name, id);
+    } catch (RuntimeException e) {
+      settled = Optional.empty();
+    }
+    if (settled != null && settled.isPresent()) {
+      CompletionStage<Instance> stage = settled.get();
+      call(() -> stage, timeout, then);
+      return;
+    }
+    call(() -> config.driver().getInstance(name, id), config.callTimeout(), (instance, failure) -> {
+      if (failure == null && updating(instance) && now().isBefore(giveUp)) {
+        Duration wait = timeout.compareTo(config.healthPollInterval()) < 0 ? timeout : config.healthPollInterval();
+        config.scheduler().schedule(wait, () -> task(() -> settle(i, giveUp, then)));
+      } else {
+        then.accept(instance, failure);
+      }
+    });
+  }
+
+  private static boolean updating(Instance instance) {
+    return instance.provisioningState() == ProvisioningState.UPDATING
+        || instance.provisioningState() == ProvisioningState.CREATING;
   }
 
   /** A run whose journal ends with its final record: its history entry is made sure of, nothing else. */
@@ -791,12 +836,17 @@ public final class RollingUpgradeRun {
       return;
     }
     int[] left = {instances.size()};
+    Runnable oneDone = () -> {
+      if (--left[0] == 0) {
+        then.run();
+      }
+    };
     for (int i : instances) {
-      rollBack(i, () -> {
-        if (--left[0] == 0) {
-          then.run();
-        }
-      });
+      if (rollback[i] == ROLLBACK_REQUESTED) {
+        reattachRollback(i, oneDone); // started before the host stopped
+      } else {
+        rollBack(i, oneDone);
+      }
     }
   }
 
@@ -806,24 +856,37 @@ public final class RollingUpgradeRun {
     rollback[i] = ROLLBACK_REQUESTED;
     call(() -> config.driver().restorePreviousOsDisk(name, id), config.callTimeout(), (ignored, failure) -> {
       if (failure != null) {
-        String message = "restoring the previous OS disk of " + id + " failed: " + describe(failure);
-        journal.append(ROLLBACK_FAILED_KIND, "instance", id, "message", message);
-        rollback[i] = ROLLBACK_FAILED_STATE;
-        rollbackFailed++;
-        rollbackErrors.add(ApiErrorDetail.of(ROLLBACK_FAILED, id, message));
-        LOG.warn(message);
-        events.emit(UpgradeEventType.INSTANCE_ROLLBACK_FAILED, batchNumber, List.of(id), ROLLBACK_FAILED, message);
+        rollbackFailed(i, "restoring the previous OS disk of " + id + " failed: " + describe(failure), then);
       } else {
-        journal.append(ROLLED_BACK, "instance", id);
-        rollback[i] = ROLLED_BACK_STATE;
-        rolledBack++;
-        LOG.info("instance {} rolled back to its previous OS disk", id);
-        events.emit(UpgradeEventType.INSTANCE_ROLLED_BACK, batchNumber, List.of(id), null, null);
+        rolledBack(i, then);
       }
-      askHealth(i, h -> {
-        setLive(i, h);
-        then.run();
-      });
+    });
+  }
+
+  private void rolledBack(int i, Runnable then) {
+    String id = table.get(i).instanceId();
+    journal.append(ROLLED_BACK, "instance", id);
+    rollback[i] = ROLLED_BACK_STATE;
+    rolledBack++;
+    LOG.info("instance {} rolled back to its previous OS disk", id);
+    events.emit(UpgradeEventType.INSTANCE_ROLLED_BACK, batchNumber, List.of(id), null, null);
+    askHealth(i, h -> {
+      setLive(i, h);
+      then.run();
+    });
+  }
+
+  private void rollbackFailed(int i, String message, Runnable then) {
+    String id = table.get(i).instanceId();
+    journal.append(ROLLBACK_FAILED_KIND, "instance", id, "message", message);
+    rollback[i] = ROLLBACK_FAILED_STATE;
+    rollbackFailed++;
+    rollbackErrors.add(ApiErrorDetail.of(ROLLBACK_FAILED, id, message));
+    LOG.warn(message);
+    events.emit(UpgradeEventType.INSTANCE_ROLLBACK_FAILED, batchNumber, List.of(id), ROLLBACK_FAILED, message);
+    askHealth(i, h -> {
+      setLive(i, h);
+      then.run();
     });
   }
 

@@ -5,6 +5,7 @@ import dev.rollingupgrade.api.GalleryImageVersion;
 import dev.rollingupgrade.api.HealthState;
 import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.Instance;
+import dev.rollingupgrade.api.ProvisioningState;
 import dev.rollingupgrade.api.spi.Cancellable;
 import dev.rollingupgrade.api.spi.HealthListener;
 import dev.rollingupgrade.api.spi.HealthSignal;
@@ -173,10 +174,11 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   public synchronized CompletionStage<Void> restorePreviousOsDisk(String scaleSet, String instanceId) {
     record(DriverCall.Kind.RESTORE_OS_DISK, instanceId, "");
     FakeInstance i = known(instanceId);
-    CompletableFuture<Void> stage = new CompletableFuture<>();
+    CompletableFuture<Void> stage = begin(i);
     after(i.rollbackLatency, () -> {
       if (i.failsRollback) {
-        stage.completeExceptionally(new IllegalStateException("scripted: restoring the OS disk of " + instanceId + " fails"));
+        end(i, stage, ProvisioningState.FAILED,
+            new IllegalStateException("scripted: restoring the OS disk of " + instanceId + " fails"));
         return;
       }
       if (i.previousImage != null) {
@@ -184,9 +186,40 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
         i.previousImage = null;
       }
       setHealth(i, HealthState.HEALTHY);
-      stage.complete(null);
+      end(i, stage, ProvisioningState.SUCCEEDED, null);
     });
     return stage;
+  }
+
+  @Override
+  public synchronized Optional<CompletionStage<Instance>> whenSettled(String scaleSet, String instanceId) {
+    FakeInstance i = known(instanceId);
+    CompletableFuture<Void> running = i.operation == null ? CompletableFuture.completedFuture(null) : i.operation;
+    return Optional.of(running.handle((ok, failure) -> {
+      synchronized (this) {
+        return describe(i);
+      }
+    }));
+  }
+
+  /** An operation starts: the instance is updating until {@link #end}. */
+  private CompletableFuture<Void> begin(FakeInstance i) {
+    CompletableFuture<Void> stage = new CompletableFuture<>();
+    i.operation = stage;
+    i.provisioning = ProvisioningState.UPDATING;
+    return stage;
+  }
+
+  private void end(FakeInstance i, CompletableFuture<Void> stage, ProvisioningState outcome, Throwable failure) {
+    i.provisioning = outcome;
+    if (i.operation == stage) {
+      i.operation = null;
+    }
+    if (failure == null) {
+      stage.complete(null);
+    } else {
+      stage.completeExceptionally(failure);
+    }
   }
 
   @Override
@@ -201,15 +234,15 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     if (i.throwsOnUpgrade) {
       throw new IllegalStateException("scripted: the upgrade call for " + instanceId + " throws");
     }
-    CompletableFuture<Void> stage = new CompletableFuture<>();
+    CompletableFuture<Void> stage = begin(i);
     if (i.hangsOnUpgrade) {
-      return stage; // never completes
+      return stage; // never completes: the instance stays updating
     }
     setHealth(i, HealthState.INITIALIZING);
     after(i.upgradeLatency, () -> {
       if (i.failsUpgrade) {
         setHealth(i, HealthState.UNHEALTHY);
-        stage.completeExceptionally(new IllegalStateException("scripted: the upgrade of " + instanceId + " fails"));
+        end(i, stage, ProvisioningState.FAILED, new IllegalStateException("scripted: the upgrade of " + instanceId + " fails"));
         return;
       }
       change.accept(i);
@@ -220,7 +253,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
       } else {
         after(i.timeToHealthy, () -> becomeHealthy(i));
       }
-      stage.complete(null);
+      end(i, stage, ProvisioningState.SUCCEEDED, null);
     });
     return stage;
   }
@@ -317,7 +350,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   private Instance describe(FakeInstance i) {
     var b = Instance.builder().instanceId(i.id).platformUpdateDomain(i.updateDomain).platformFaultDomain(i.faultDomain)
         .appliedImage(i.image).latestModelApplied(i.latestModelApplied)
-        .protectFromScaleSetActions(i.protectedFromScaleSetActions);
+        .protectFromScaleSetActions(i.protectedFromScaleSetActions).provisioningState(i.provisioning);
     if (i.zone != null) {
       b.zone(i.zone);
     }

@@ -2,10 +2,12 @@ package dev.rollingupgrade.testkit.fleet;
 
 import dev.rollingupgrade.api.HealthState;
 import dev.rollingupgrade.api.ImageReference;
+import dev.rollingupgrade.api.ProvisioningState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The script of one instance of a {@link FakeFleet}: how it behaves when upgraded, rolled back
@@ -25,6 +27,8 @@ public final class FakeInstance {
   boolean latestModelApplied = true;
   boolean protectedFromScaleSetActions;
   boolean down; // maintenance: unhealthy whatever happens until it comes back
+  ProvisioningState provisioning = ProvisioningState.SUCCEEDED;
+  CompletableFuture<Void> operation; // the upgrade or restore running now, if any
 
   Duration upgradeLatency;
   Duration timeToHealthy;

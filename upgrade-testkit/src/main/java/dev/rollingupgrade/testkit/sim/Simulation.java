@@ -12,7 +12,11 @@ import dev.rollingupgrade.api.status.RollingUpgradeStatus;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.json.AzureJson;
+import dev.rollingupgrade.api.spi.RolloutStore;
+import dev.rollingupgrade.api.spi.UpgradeListener;
 import dev.rollingupgrade.core.run.RollingUpgrade;
+import dev.rollingupgrade.core.run.RolloutRecovery;
+import dev.rollingupgrade.core.store.FileRolloutStore;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.testkit.check.RolloutInvariants;
@@ -20,7 +24,11 @@ import dev.rollingupgrade.testkit.check.RunRecorder;
 import dev.rollingupgrade.testkit.fleet.DriverCall;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import dev.rollingupgrade.testkit.time.VirtualScheduler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -31,7 +39,7 @@ import java.util.Objects;
 /**
  * A seeded simulation of one rolling upgrade on a {@link FakeFleet} in virtual time, checked by
  * the {@link RolloutInvariants}: the same options always give the same run, call for call, and
- * the same {@link Result#digest()}. The seed picks which instances never become healthy (the
+ * the same {@link Result#digest()} — with or without a crash of the host in the middle. The seed picks which instances never become healthy (the
  * fault rate) and jitters each upgrade's latency by up to 30 seconds. The run is started by the
  * platform, so failed instances are rolled back. Not thread-safe; each {@link #run()} is
  * independent.
@@ -48,8 +56,10 @@ public final class Simulation {
   private final long seed;
   private final double faultRate;
   private final RollingUpgradePolicy policy;
+  private final int crashAfterBatch;
 
   private Simulation(Builder b) {
+    this.crashAfterBatch = b.crashAfterBatch;
     this.instances = b.instances;
     this.zones = b.zones;
     this.updateDomains = b.updateDomains;
@@ -77,12 +87,42 @@ public final class Simulation {
         .build();
     RolloutInvariants invariants = RolloutInvariants.before(set, fleet);
     RunRecorder recorder = new RunRecorder(fleet);
-    RollingUpgradeRun run = RollingUpgrade.of(set).driver(fleet).health(fleet).scheduler(clock)
-        .store(new InMemoryRolloutStore()).startedBy(UpgradeOperationInvoker.PLATFORM).listener(recorder).start();
-    recorder.watch(run);
+    Path journalDir = null;
+    RolloutStore store;
+    if (crashAfterBatch > 0) {
+      try {
+        journalDir = Files.createTempDirectory("rolling-upgrade-sim");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot make a folder for the simulation's journal", e);
+      }
+      store = FileRolloutStore.open(journalDir.resolve("journal.log"));
+    } else {
+      store = new InMemoryRolloutStore();
+    }
+    RollingUpgradeRun[] current = new RollingUpgradeRun[1];
+    RolloutStore[] stores = {store};
+    boolean[] crashed = {false};
+    UpgradeListener crashAfter = event -> {
+      if (event.type() == UpgradeEventType.BATCH_STARTED && event.batch().orElse(0) == crashAfterBatch && !crashed[0]) {
+        crashed[0] = true;
+        // after this task: batch K's driver calls are out, no verdict yet
+        clock.schedule(Duration.ZERO, () -> {
+          current[0].abandon();
+          ((FileRolloutStore) stores[0]).close();
+          stores[0] = FileRolloutStore.open(((FileRolloutStore) store).path());
+          current[0] = RolloutRecovery.of(stores[0]).driver(fleet).health(fleet).scheduler(clock)
+              .models(name -> set).listener(recorder).resume(current[0].runId());
+          recorder.watch(current[0]);
+        });
+      }
+    };
+    current[0] = RollingUpgrade.of(set).driver(fleet).health(fleet).scheduler(clock)
+        .store(store).startedBy(UpgradeOperationInvoker.PLATFORM).listener(recorder).listener(crashAfter).start();
+    recorder.watch(current[0]);
     long wallStart = System.nanoTime();
     clock.runUntilIdle();
     long wallNanos = System.nanoTime() - wallStart;
+    RollingUpgradeRun run = current[0];
     UpgradeHistoryEntry end = run.completion().toCompletableFuture().join();
     RollingUpgradeStatus status = run.status();
     List<String> violations = invariants.violations(recorder, run, UpgradeOperationInvoker.PLATFORM);
@@ -90,21 +130,36 @@ public final class Simulation {
     int batches = (int) recorder.events().stream().filter(e -> e.type() == UpgradeEventType.BATCH_STARTED).count();
     var running = end.runningStatus().orElseThrow();
     Duration virtual = Duration.between(running.startTime().orElseThrow(), running.endTime().orElseThrow());
+    if (stores[0] instanceof FileRolloutStore file) {
+      file.close();
+      deleteQuietly(journalDir);
+    }
     return new Result(status, end, batches, virtual, Duration.ofNanos(wallNanos), violations, changes,
-        digest(status, changes));
+        digest(status, changes), crashed[0]);
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind is harmless
+    }
   }
 
   private List<String> zoneNames() {
     return java.util.stream.IntStream.rangeClosed(1, zones).mapToObj(String::valueOf).toList();
   }
 
-  /** SHA-256 over the final status (Azure JSON) and the ordered state-changing driver calls. */
-  static String digest(RollingUpgradeStatus status, List<DriverCall> changes) {
+  /**
+   * SHA-256 (hex) over the final status (Azure JSON) and the state-changing driver calls in order
+   * (kind, instance, detail: what was done and in which order, not the virtual time of each call).
+   */
+  public static String digest(RollingUpgradeStatus status, List<DriverCall> changes) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(AzureJson.write(status).getBytes(StandardCharsets.UTF_8));
       for (DriverCall call : changes) {
-        sha.update(("\n" + call).getBytes(StandardCharsets.UTF_8));
+        sha.update(("\n" + call.kind() + " " + call.instanceId() + " " + call.detail()).getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
@@ -123,9 +178,11 @@ public final class Simulation {
    * @param violations broken rules found by the invariant checker (empty: all obeyed)
    * @param stateChangingCalls upgrades and rollbacks, in order
    * @param digest SHA-256 (hex) over the final status and the state-changing calls
+   * @param crashed whether the host was crashed (and the run resumed from its file journal)
    */
   public record Result(RollingUpgradeStatus status, UpgradeHistoryEntry history, int batches, Duration virtualDuration,
-      Duration wallTime, List<String> violations, List<DriverCall> stateChangingCalls, String digest) {}
+      Duration wallTime, List<String> violations, List<DriverCall> stateChangingCalls, String digest,
+      boolean crashed) {}
 
   /** Configures a {@link Simulation}. Not thread-safe. */
   public static final class Builder {
@@ -135,8 +192,22 @@ public final class Simulation {
     private long seed;
     private double faultRate;
     private RollingUpgradePolicy policy = RollingUpgradePolicy.defaults();
+    private int crashAfterBatch;
 
     private Builder() {}
+
+    /**
+     * Crashes the host right after batch {@code k}'s driver calls were issued, before their health
+     * verdicts: the run and all its in-memory state are thrown away, and a new one is built from a
+     * file journal at the same virtual instant and resumes. 0 (the default) never crashes.
+     */
+    public Builder crashAfterBatch(int k) {
+      if (k < 0) {
+        throw new IllegalArgumentException("crashAfterBatch must be 0 (no crash) or more, got " + k);
+      }
+      this.crashAfterBatch = k;
+      return this;
+    }
 
     /** Instances, 1..1,000,000. */
     public Builder instances(int count) {

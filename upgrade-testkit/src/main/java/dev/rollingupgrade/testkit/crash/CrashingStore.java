@@ -1,0 +1,84 @@
+package dev.rollingupgrade.testkit.crash;
+
+import dev.rollingupgrade.api.spi.RolloutStore;
+import dev.rollingupgrade.api.spi.RunRecord;
+import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@link RolloutStore} that makes its host "crash" at a chosen record: record number
+ * {@code crashAt} (counting from 1 over all runs) is either never written ({@link #before}: the
+ * host died just before the write) or written and then the crash happens ({@link #after}: the
+ * decision is durable, its side effect never happened). The crash is a {@link SimulatedCrash}
+ * thrown from {@code append}; everything else is delegated. Once crashed, it passes writes
+ * through, so the resumed run can use the same store. Thread-safe.
+ */
+public final class CrashingStore implements RolloutStore {
+  private final RolloutStore delegate;
+  private final long crashAt;
+  private final boolean writeFirst;
+  private long appended;
+  private boolean crashed;
+
+  private CrashingStore(RolloutStore delegate, long crashAt, boolean writeFirst) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    if (crashAt < 1) {
+      throw new IllegalArgumentException("crashAt counts records from 1, got " + crashAt);
+    }
+    this.crashAt = crashAt;
+    this.writeFirst = writeFirst;
+  }
+
+  /** Crashes instead of writing record number {@code crashAt}. */
+  public static CrashingStore before(RolloutStore delegate, long crashAt) {
+    return new CrashingStore(delegate, crashAt, false);
+  }
+
+  /** Writes record number {@code crashAt}, then crashes. */
+  public static CrashingStore after(RolloutStore delegate, long crashAt) {
+    return new CrashingStore(delegate, crashAt, true);
+  }
+
+  /** Whether the crash has happened. */
+  public synchronized boolean crashed() {
+    return crashed;
+  }
+
+  /** The store underneath, holding what was written before the crash. */
+  public RolloutStore delegate() {
+    return delegate;
+  }
+
+  @Override
+  public synchronized void append(RunRecord record) {
+    if (!crashed && ++appended == crashAt) {
+      crashed = true;
+      if (writeFirst) {
+        delegate.append(record);
+      }
+      throw new SimulatedCrash((writeFirst ? "after" : "before") + " record " + crashAt + " (" + record.kind() + ")");
+    }
+    delegate.append(record);
+  }
+
+  @Override
+  public List<RunRecord> records(String runId) {
+    return delegate.records(runId);
+  }
+
+  @Override
+  public List<String> unfinishedRuns() {
+    return delegate.unfinishedRuns();
+  }
+
+  @Override
+  public void addHistory(String scaleSetName, UpgradeHistoryEntry entry) {
+    delegate.addHistory(scaleSetName, entry);
+  }
+
+  @Override
+  public List<UpgradeHistoryEntry> history(String scaleSetName) {
+    return delegate.history(scaleSetName);
+  }
+}
