@@ -491,17 +491,39 @@ public final class RollingUpgradeRun {
     });
   }
 
-  /** A rollback started before the host stopped, with no recorded outcome: done, failed, or never made. */
+  /**
+   * A rollback started before the host stopped, with no recorded outcome. The instance runs its
+   * previous image: the restore landed. Still the target image: the restore failed (provisioning
+   * failed) or was never made (make it now). No answer in time: make it (restores are idempotent).
+   */
   private void reattachRollback(int i, Runnable then) {
     Instant startedAt = rollbackStartedAt.getOrDefault(i, now());
     settle(i, startedAt.plus(config.callTimeout()), (instance, failure) -> {
-      if (failure != null || updating(instance) || instance.provisioningState() == ProvisioningState.FAILED) {
-        rollbackFailed(i, "restoring the previous OS disk of " + table.get(i).instanceId() + " did not succeed"
-            + (failure != null ? ": " + describe(failure) : " while the run was stopped"), then);
+      if (failure != null || updating(instance)) {
+        rollBack(i, then);
       } else if (!atTarget(instance)) {
         rolledBack(i, then);
+      } else if (instance.provisioningState() == ProvisioningState.FAILED) {
+        rollbackFailed(i, "restoring the previous OS disk of " + table.get(i).instanceId() + " failed", then);
       } else {
         rollBack(i, then);
+      }
+    });
+  }
+
+  /**
+   * Rolls a failed instance back only if its new disk may be in place: it runs the target image,
+   * or is still updating, or cannot be read. An instance whose upgrade never landed has nothing to
+   * restore and is not counted in the rollback info.
+   */
+  private void rollBackIfLanded(int i, Runnable then) {
+    String id = table.get(i).instanceId();
+    call(() -> config.driver().getInstance(name, id), config.callTimeout(), (instance, failure) -> {
+      if (failure != null || updating(instance) || atTarget(instance)) {
+        rollBack(i, then);
+      } else {
+        LOG.info("instance {} still runs its previous image: nothing to roll back", id);
+        then.run();
       }
     });
   }
@@ -845,7 +867,7 @@ public final class RollingUpgradeRun {
       if (rollback[i] == ROLLBACK_REQUESTED) {
         reattachRollback(i, oneDone); // started before the host stopped
       } else {
-        rollBack(i, oneDone);
+        rollBackIfLanded(i, oneDone);
       }
     }
   }
@@ -856,7 +878,8 @@ public final class RollingUpgradeRun {
     rollback[i] = ROLLBACK_REQUESTED;
     call(() -> config.driver().restorePreviousOsDisk(name, id), config.callTimeout(), (ignored, failure) -> {
       if (failure != null) {
-        rollbackFailed(i, "restoring the previous OS disk of " + id + " failed: " + describe(failure), then);
+        LOG.warn("restoring the previous OS disk of {} failed: {}", id, describe(failure));
+        rollbackFailed(i, "restoring the previous OS disk of " + id + " failed", then);
       } else {
         rolledBack(i, then);
       }
@@ -882,7 +905,6 @@ public final class RollingUpgradeRun {
     rollback[i] = ROLLBACK_FAILED_STATE;
     rollbackFailed++;
     rollbackErrors.add(ApiErrorDetail.of(ROLLBACK_FAILED, id, message));
-    LOG.warn(message);
     events.emit(UpgradeEventType.INSTANCE_ROLLBACK_FAILED, batchNumber, List.of(id), ROLLBACK_FAILED, message);
     askHealth(i, h -> {
       setLive(i, h);

@@ -187,8 +187,8 @@ public final class RolloutInvariants {
         && !scaleSet.upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback();
     Map<String, Integer> upgrades = new TreeMap<>();
     for (DriverCall call : calls) {
-      if (!call.kind().changesState()) {
-        continue;
+      if (!call.changedState()) {
+        continue; // reads, and calls the driver rejected (they changed nothing)
       }
       String id = call.instanceId();
       if (!candidates.contains(id)) {

@@ -9,8 +9,9 @@ import java.time.Instant;
  * @param kind what was asked
  * @param instanceId the instance, or empty for fleet-wide calls
  * @param detail e.g. the target image
+ * @param rejected whether the call threw instead of starting anything (it changed nothing)
  */
-public record DriverCall(Instant time, Kind kind, String instanceId, String detail) {
+public record DriverCall(Instant time, Kind kind, String instanceId, String detail, boolean rejected) {
 
   /** The driver operations. */
   public enum Kind {
@@ -39,9 +40,14 @@ public record DriverCall(Instant time, Kind kind, String instanceId, String deta
     }
   }
 
+  /** Whether the call changed an instance: a state-changing kind that was not rejected. */
+  public boolean changedState() {
+    return kind.changesState() && !rejected;
+  }
+
   /** One line: {@code <time> <kind> <instance> <detail>}. */
   @Override
   public String toString() {
-    return time + " " + kind + " " + instanceId + (detail.isEmpty() ? "" : " " + detail);
+    return time + " " + kind + " " + instanceId + (detail.isEmpty() ? "" : " " + detail) + (rejected ? " (rejected)" : "");
   }
 }

@@ -104,9 +104,9 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     return List.copyOf(calls);
   }
 
-  /** The driver calls that change an instance (upgrades, rollbacks, ...), in order. */
+  /** The driver calls that changed an instance (upgrades, rollbacks, ...; not rejected ones), in order. */
   public synchronized List<DriverCall> stateChangingCalls() {
-    return calls.stream().filter(c -> c.kind().changesState()).collect(Collectors.toList());
+    return calls.stream().filter(DriverCall::changedState).collect(Collectors.toList());
   }
 
   /** Every health change so far, in order. */
@@ -232,6 +232,8 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   private CompletionStage<Void> upgrade(String instanceId, java.util.function.Consumer<FakeInstance> change) {
     FakeInstance i = known(instanceId);
     if (i.throwsOnUpgrade) {
+      DriverCall made = calls.remove(calls.size() - 1);
+      calls.add(new DriverCall(made.time(), made.kind(), made.instanceId(), made.detail(), true));
       throw new IllegalStateException("scripted: the upgrade call for " + instanceId + " throws");
     }
     CompletableFuture<Void> stage = begin(i);
@@ -344,7 +346,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   }
 
   private void record(DriverCall.Kind kind, String instanceId, String detail) {
-    calls.add(new DriverCall(scheduler.now(), kind, instanceId, detail));
+    calls.add(new DriverCall(scheduler.now(), kind, instanceId, detail, false));
   }
 
   private Instance describe(FakeInstance i) {
