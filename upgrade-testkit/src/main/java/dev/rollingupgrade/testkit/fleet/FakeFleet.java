@@ -57,7 +57,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     int zones = Math.max(1, b.zones);
     for (int i = 0; i < b.instances; i++) {
       long jitter = b.latencyJitter.isZero() ? 0 : (long) (random.nextDouble() * b.latencyJitter.toMillis());
-      FakeInstance instance = new FakeInstance(this, String.valueOf(i), b.zones == 0 ? null : String.valueOf(i % zones + 1),
+      FakeInstance instance = new FakeInstance(this, b.idPrefix + i, b.zones == 0 ? null : String.valueOf(i % zones + 1),
           (i / zones) % b.updateDomains, i % 3, b.image, b.upgradeLatency.plusMillis(jitter), b.timeToHealthy,
           b.rollbackLatency);
       if (random.nextDouble() < b.faultRate) {
@@ -84,14 +84,39 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     }
   }
 
-  /** The scripts of every instance in a zone. */
-  public synchronized List<FakeInstance> zone(String zone) {
-    return instances.values().stream().filter(i -> Objects.equals(i.zone, zone)).collect(Collectors.toList());
+  /** The scripts of every instance in a zone, to script them together ({@code fleet.zone("2").goesUnhealthyAt(t)}). */
+  public synchronized FakeInstances zone(String zone) {
+    return new FakeInstances(instances.values().stream().filter(i -> Objects.equals(i.zone, zone)).collect(Collectors.toList()));
+  }
+
+  /** The scripts of every instance in an update domain. */
+  public synchronized FakeInstances updateDomain(int updateDomain) {
+    return new FakeInstances(instances.values().stream().filter(i -> i.updateDomain == updateDomain)
+        .collect(Collectors.toList()));
+  }
+
+  /** The scripts of the given instances. */
+  public synchronized FakeInstances instances(String... instanceIds) {
+    List<FakeInstance> chosen = new ArrayList<>();
+    for (String id : instanceIds) {
+      chosen.add(instance(id));
+    }
+    return new FakeInstances(chosen);
   }
 
   /** Every instance, in id order. */
   public synchronized List<FakeInstance> instances() {
     return List.copyOf(instances.values());
+  }
+
+  /** The fleet's virtual time now. */
+  public Instant now() {
+    return scheduler.now();
+  }
+
+  /** The scale set's name. */
+  public String scaleSetName() {
+    return scaleSetName;
   }
 
   /** How many instances the fleet has. */
@@ -157,6 +182,9 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   @Override
   public synchronized CompletionStage<Void> replaceOsDisk(String scaleSet, String instanceId, ImageReference image,
       List<Extension> extensionsInOrder) {
+    if (!instances.containsKey(instanceId)) {
+      return unknown(instanceId);
+    }
     record(DriverCall.Kind.REPLACE_OS_DISK, instanceId, image.display());
     return upgrade(instanceId, i -> {
       i.previousImage = i.image;
@@ -166,12 +194,18 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
 
   @Override
   public synchronized CompletionStage<Void> applyLatestModel(String scaleSet, String instanceId) {
+    if (!instances.containsKey(instanceId)) {
+      return unknown(instanceId);
+    }
     record(DriverCall.Kind.APPLY_LATEST_MODEL, instanceId, "");
     return upgrade(instanceId, i -> i.latestModelApplied = true);
   }
 
   @Override
   public synchronized CompletionStage<Void> restorePreviousOsDisk(String scaleSet, String instanceId) {
+    if (!instances.containsKey(instanceId)) {
+      return unknown(instanceId);
+    }
     record(DriverCall.Kind.RESTORE_OS_DISK, instanceId, "");
     FakeInstance i = known(instanceId);
     CompletableFuture<Void> stage = begin(i);
@@ -193,6 +227,9 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
 
   @Override
   public synchronized Optional<CompletionStage<Instance>> whenSettled(String scaleSet, String instanceId) {
+    if (!instances.containsKey(instanceId)) {
+      return Optional.of(unknown(instanceId));
+    }
     FakeInstance i = known(instanceId);
     CompletableFuture<Void> running = i.operation == null ? CompletableFuture.completedFuture(null) : i.operation;
     return Optional.of(running.handle((ok, failure) -> {
@@ -225,6 +262,9 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   @Override
   public synchronized CompletionStage<Void> setExtensionVersion(String scaleSet, String instanceId, Extension extension,
       String version) {
+    if (!instances.containsKey(instanceId)) {
+      return unknown(instanceId);
+    }
     record(DriverCall.Kind.SET_EXTENSION_VERSION, instanceId, extension.name() + "=" + version);
     return upgrade(instanceId, i -> { });
   }
@@ -272,6 +312,9 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
 
   @Override
   public synchronized CompletionStage<HealthState> health(String scaleSet, String instanceId) {
+    if (!instances.containsKey(instanceId)) {
+      return unknown(instanceId);
+    }
     FakeInstance i = known(instanceId);
     if (i.healthCallThrows) {
       throw new IllegalStateException("scripted: the health call for " + instanceId + " throws");
@@ -337,6 +380,10 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     });
   }
 
+  private <T> CompletableFuture<T> unknown(String instanceId) {
+    return CompletableFuture.failedFuture(new IllegalArgumentException("no instance " + instanceId + " in fleet " + scaleSetName));
+  }
+
   private FakeInstance known(String instanceId) {
     FakeInstance i = instances.get(instanceId);
     if (i == null) {
@@ -374,6 +421,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     private long seed;
     private double faultRate;
     private boolean pushesHealth = true;
+    private String idPrefix = "";
 
     private Builder(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -382,6 +430,12 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     /** The scale set's name; default {@code vmss}. */
     public Builder scaleSetName(String name) {
       this.scaleSetName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Instance ids are this prefix and the instance's number, e.g. {@code vm-} gives {@code vm-0, vm-1, ...}; default none. */
+    public Builder idPrefix(String prefix) {
+      this.idPrefix = Objects.requireNonNull(prefix, "prefix");
       return this;
     }
 

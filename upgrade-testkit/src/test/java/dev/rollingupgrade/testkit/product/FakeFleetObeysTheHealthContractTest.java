@@ -1,0 +1,31 @@
+package dev.rollingupgrade.testkit.product;
+
+import dev.rollingupgrade.api.spi.HealthSignal;
+import dev.rollingupgrade.testkit.RolloutTestEnvironment;
+import dev.rollingupgrade.testkit.contract.HealthSignalContract;
+
+/** The fake fleet itself passes the health signal contract. */
+class FakeFleetObeysTheHealthContractTest extends HealthSignalContract {
+  private RolloutTestEnvironment env;
+
+  @Override
+  protected HealthSignal signal() {
+    env = RolloutTestEnvironment.create();
+    return env.fleet();
+  }
+
+  @Override
+  protected String scaleSetName() {
+    return "vmss";
+  }
+
+  @Override
+  protected String instanceId() {
+    return "3";
+  }
+
+  @Override
+  protected void settle() {
+    env.clock().runUntilIdle();
+  }
+}
