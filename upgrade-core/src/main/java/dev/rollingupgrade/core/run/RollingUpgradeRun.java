@@ -121,7 +121,7 @@ public final class RollingUpgradeRun {
   private boolean cancelRequested;
 
   private List<InstanceSnapshot> table = List.of(); // the instances as planned, index i
-  private final Map<String, Integer> indexById = new HashMap<>(); // lookups only, never iterated
+  private Map<String, Integer> indexById = new HashMap<>(); // lookups only, never iterated
   private HealthState[] live = new HealthState[0];
   private byte[] state = new byte[0];
   private byte[] rollback = new byte[0];
@@ -148,7 +148,7 @@ public final class RollingUpgradeRun {
   private Runnable gateRetry;
   private Cancellable gateTimer;
   private int mdcDepth;
-  private final Map<Integer, HealthWait> waits = new HashMap<>(); // lookups only, never iterated
+  private HealthWait[] waits = new HealthWait[0]; // the health wait of each instance, while there is one
   private final Map<Integer, Instant> rollbackStartedAt = new HashMap<>(); // resumed runs only; lookups
 
   RollingUpgradeRun(RollingUpgrade.RunConfig config, Instant startTime, long firstSequence) {
@@ -275,13 +275,18 @@ public final class RollingUpgradeRun {
   private void onListed(List<Instance> listed) {
     List<InstanceSnapshot> snapshots = new ArrayList<>(listed.size());
     List<String> duplicates = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.Set<String> seen = new java.util.HashSet<>(Math.max(16, listed.size() * 4 / 3 + 1));
+    Map<String, Optional<String>> zones = new HashMap<>(); // one Optional per zone, not per instance
     for (Instance instance : listed) {
       if (!seen.add(instance.instanceId())) {
         duplicates.add(instance.instanceId());
       }
-      snapshots.add(InstanceSnapshot.of(instance, HealthState.HEALTHY, atTarget(instance)));
+      Optional<String> zone = instance.zone().isEmpty() ? Optional.empty()
+          : zones.computeIfAbsent(instance.zone().get(), Optional::of);
+      snapshots.add(new InstanceSnapshot(instance.instanceId(), zone, instance.platformUpdateDomain(),
+          HealthState.HEALTHY, !atTarget(instance), instance.protectFromScaleSetActions()));
     }
+    seen = null;
     if (!duplicates.isEmpty()) {
       finish(RollingUpgradeStatusCode.FAULTED, error(LIST_FAILED, "the driver listed instance ids twice: "
           + shortList(duplicates), List.of()));
@@ -293,8 +298,10 @@ public final class RollingUpgradeRun {
     sweepHealth(() -> {
       List<InstanceSnapshot> planned = new ArrayList<>(table.size());
       for (int i = 0; i < table.size(); i++) {
-        planned.add(table.get(i).withHealth(live[i]));
+        InstanceSnapshot s = table.get(i);
+        planned.add(s.health() == live[i] ? s : s.withHealth(live[i]));
       }
+      table = List.copyOf(planned); // the plan's view of each instance, health included
       journal.append(PLANNED, "instanceCount", String.valueOf(planned.size()), "candidateCount",
           String.valueOf(candidates), "instances", PlanTable.write(planned));
       plan(planned);
@@ -314,6 +321,8 @@ public final class RollingUpgradeRun {
     java.util.Arrays.fill(live, HealthState.HEALTHY);
     state = new byte[n];
     rollback = new byte[n];
+    waits = new HealthWait[n];
+    indexById = new HashMap<>(Math.max(16, n * 4 / 3 + 1));
     candidates = 0;
     for (int i = 0; i < n; i++) {
       InstanceSnapshot s = table.get(i);
@@ -462,7 +471,7 @@ public final class RollingUpgradeRun {
       }
       Instant upgradeReturned = returned.get(i);
       if (upgradeReturned != null) {
-        awaitHealthy(i, upgradeReturned.plus(policy.healthTimeout()));
+        awaitHealthy(i, upgradeReturned.plus(policy.healthTimeout()), false);
       } else {
         checkThroughDriver(i);
       }
@@ -620,7 +629,7 @@ public final class RollingUpgradeRun {
       return; // an instance this run does not know
     }
     setLive(i, health);
-    HealthWait wait = waits.get(i);
+    HealthWait wait = waits[i];
     if (wait != null && !wait.expired && health == HealthState.HEALTHY) {
       instanceHealthy(i);
     }
@@ -752,26 +761,30 @@ public final class RollingUpgradeRun {
     });
   }
 
-  /** The upgrade call returned: recorded (a resumed run waits only the time left), then health is waited for. */
+  /**
+   * The upgrade call returned: health is waited for. The return is journalled (so a resumed run
+   * waits only the time left) once the first health read is not yet healthy; an instance healthy
+   * at once needs only its verdict in the journal.
+   */
   private void upgradeReturned(int i) {
-    journal.append(UPGRADE_RETURNED, "instance", table.get(i).instanceId());
-    awaitHealthy(i, now().plus(policy.healthTimeout()));
+    awaitHealthy(i, now().plus(policy.healthTimeout()), true);
   }
 
   /** Waits until {@code deadline} for HEALTHY: by push when the signal pushes, else by polling. */
-  private void awaitHealthy(int i, Instant deadline) {
+  private void awaitHealthy(int i, Instant deadline, boolean journalReturn) {
     HealthWait wait = new HealthWait();
-    waits.put(i, wait);
+    wait.journalReturn = journalReturn;
+    waits[i] = wait;
     Duration left = Duration.between(now(), deadline);
     wait.deadline = config.scheduler().schedule(left.isNegative() ? Duration.ZERO : left, () -> task(() -> {
-      if (waits.get(i) != wait) {
+      if (waits[i] != wait) {
         return;
       }
       // healthy at the deadline still counts: ask once more before failing the instance
       wait.expired = true;
       askHealth(i, h -> {
         setLive(i, h);
-        if (waits.get(i) != wait) {
+        if (waits[i] != wait) {
           return;
         }
         if (h == HealthState.HEALTHY) {
@@ -787,15 +800,21 @@ public final class RollingUpgradeRun {
   private void pollHealth(int i) {
     askHealth(i, h -> {
       setLive(i, h);
-      HealthWait wait = waits.get(i);
+      HealthWait wait = waits[i];
       if (wait == null || wait.expired) {
         return;
       }
       if (h == HealthState.HEALTHY) {
         instanceHealthy(i);
-      } else if (subscription.isEmpty()) {
+        return;
+      }
+      if (wait.journalReturn) {
+        wait.journalReturn = false;
+        journal.append(UPGRADE_RETURNED, "instance", table.get(i).instanceId());
+      }
+      if (subscription.isEmpty()) {
         wait.poll = config.scheduler().schedule(config.healthPollInterval(), () -> task(() -> {
-          if (waits.get(i) == wait) {
+          if (waits[i] == wait) {
             pollHealth(i);
           }
         }));
@@ -806,7 +825,8 @@ public final class RollingUpgradeRun {
   private void instanceHealthy(int i) {
     String id = table.get(i).instanceId();
     journal.append(INSTANCE_SUCCEEDED, "instance", id);
-    waits.remove(i).cancel();
+    waits[i].cancel();
+    waits[i] = null;
     state[i] = SUCCEEDED;
     succeeded++;
     inFlight--;
@@ -817,7 +837,8 @@ public final class RollingUpgradeRun {
   private void instanceFailed(int i, String failureCode, String message) {
     String id = table.get(i).instanceId();
     journal.append(INSTANCE_FAILED, "instance", id, "code", failureCode, "message", message);
-    HealthWait wait = waits.remove(i);
+    HealthWait wait = waits[i];
+    waits[i] = null;
     if (wait != null) {
       wait.cancel();
     }
@@ -1098,12 +1119,6 @@ public final class RollingUpgradeRun {
    * answer in time all reach {@code onDone} as a failure, exactly once, in a later scheduler task.
    */
   private <T> void call(Supplier<? extends CompletionStage<T>> invoke, Duration timeout, BiConsumer<T, Throwable> onDone) {
-    AtomicBoolean answered = new AtomicBoolean();
-    Cancellable timer = config.scheduler().schedule(timeout, () -> {
-      if (answered.compareAndSet(false, true)) {
-        task(() -> onDone.accept(null, new TimeoutException("no answer within " + timeout)));
-      }
-    });
     CompletionStage<T> stage;
     try {
       stage = invoke.get();
@@ -1113,6 +1128,17 @@ public final class RollingUpgradeRun {
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
+    if (stage instanceof CompletableFuture<T> done && done.isDone()) {
+      // answered already (a cached health read, say): no timeout to arm
+      done.whenComplete((value, failure) -> hop(() -> onDone.accept(value, unwrap(failure))));
+      return;
+    }
+    AtomicBoolean answered = new AtomicBoolean();
+    Cancellable timer = config.scheduler().schedule(timeout, () -> {
+      if (answered.compareAndSet(false, true)) {
+        task(() -> onDone.accept(null, new TimeoutException("no answer within " + timeout)));
+      }
+    });
     stage.whenComplete((value, failure) -> {
       if (answered.compareAndSet(false, true)) {
         timer.cancel();
@@ -1155,6 +1181,7 @@ public final class RollingUpgradeRun {
     private Cancellable deadline;
     private Cancellable poll;
     private boolean expired;
+    private boolean journalReturn;
 
     void cancel() {
       if (deadline != null) {

@@ -41,6 +41,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   private final Scheduler scheduler;
   private final String scaleSetName;
   private final boolean pushesHealth;
+  private final boolean recording;
   private final Map<String, FakeInstance> instances = new LinkedHashMap<>();
   private final List<DriverCall> calls = new ArrayList<>();
   private final List<HealthChange> healthChanges = new ArrayList<>();
@@ -53,6 +54,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     this.scheduler = b.scheduler;
     this.scaleSetName = b.scaleSetName;
     this.pushesHealth = b.pushesHealth;
+    this.recording = b.recording;
     SplittableRandom random = new SplittableRandom(b.seed);
     int zones = Math.max(1, b.zones);
     for (int i = 0; i < b.instances; i++) {
@@ -185,7 +187,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     if (!instances.containsKey(instanceId)) {
       return unknown(instanceId);
     }
-    record(DriverCall.Kind.REPLACE_OS_DISK, instanceId, image.display());
+    record(DriverCall.Kind.REPLACE_OS_DISK, instanceId, recording ? image.display() : "");
     return upgrade(instanceId, i -> {
       i.previousImage = i.image;
       i.image = image;
@@ -272,8 +274,10 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   private CompletionStage<Void> upgrade(String instanceId, java.util.function.Consumer<FakeInstance> change) {
     FakeInstance i = known(instanceId);
     if (i.throwsOnUpgrade) {
-      DriverCall made = calls.remove(calls.size() - 1);
-      calls.add(new DriverCall(made.time(), made.kind(), made.instanceId(), made.detail(), true));
+      if (recording) {
+        DriverCall made = calls.remove(calls.size() - 1);
+        calls.add(new DriverCall(made.time(), made.kind(), made.instanceId(), made.detail(), true));
+      }
       throw new IllegalStateException("scripted: the upgrade call for " + instanceId + " throws");
     }
     CompletableFuture<Void> stage = begin(i);
@@ -360,7 +364,9 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
       return;
     }
     i.health = effective;
-    healthChanges.add(new HealthChange(healthChanges.size(), scheduler.now(), i.id, effective));
+    if (recording) {
+      healthChanges.add(new HealthChange(healthChanges.size(), scheduler.now(), i.id, effective));
+    }
     for (HealthListener listener : List.copyOf(listeners)) {
       listener.onHealthChanged(i.id, effective);
     }
@@ -393,6 +399,9 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   }
 
   private void record(DriverCall.Kind kind, String instanceId, String detail) {
+    if (!recording) {
+      return;
+    }
     calls.add(new DriverCall(scheduler.now(), kind, instanceId, detail, false));
   }
 
@@ -422,6 +431,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     private double faultRate;
     private boolean pushesHealth = true;
     private String idPrefix = "";
+    private boolean recording = true;
 
     private Builder(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -514,6 +524,16 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     /** Whether health changes are pushed to subscribers (else the SDK polls); default true. */
     public Builder pushesHealth(boolean push) {
       this.pushesHealth = push;
+      return this;
+    }
+
+    /**
+     * Whether every call and health change is recorded (default true). Off for benchmarks of huge
+     * fleets, where the records would outweigh the fleet; {@code calls()} and {@code healthChanges()}
+     * then stay empty and the invariant checker cannot be used.
+     */
+    public Builder recording(boolean record) {
+      this.recording = record;
       return this;
     }
 

@@ -1,0 +1,296 @@
+package dev.rollingupgrade.samples;
+
+import dev.rollingupgrade.api.Extension;
+import dev.rollingupgrade.api.HealthProbeReference;
+import dev.rollingupgrade.api.HealthState;
+import dev.rollingupgrade.api.ImageReference;
+import dev.rollingupgrade.api.Instance;
+import dev.rollingupgrade.api.RollingUpgradePolicy;
+import dev.rollingupgrade.api.ScaleSet;
+import dev.rollingupgrade.api.UpgradeMode;
+import dev.rollingupgrade.api.UpgradePolicy;
+import dev.rollingupgrade.api.VirtualMachineProfile;
+import dev.rollingupgrade.api.spi.HealthSignal;
+import dev.rollingupgrade.api.spi.InstanceDriver;
+import dev.rollingupgrade.core.plan.BatchPlanner;
+import dev.rollingupgrade.core.plan.InstanceSnapshot;
+import dev.rollingupgrade.core.plan.UpgradePlan;
+import dev.rollingupgrade.core.run.RollingUpgrade;
+import dev.rollingupgrade.core.run.RollingUpgradeRun;
+import dev.rollingupgrade.core.store.InMemoryRolloutStore;
+import dev.rollingupgrade.core.time.SystemScheduler;
+import dev.rollingupgrade.testkit.fleet.FakeFleet;
+import dev.rollingupgrade.testkit.time.VirtualScheduler;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench}: measures, in one run, the planner's speed and scaling, the orchestration's CPU
+ * overhead and heap per instance, how close a fault-free run comes to its shortest possible
+ * duration, and how well one batch's driver calls run in parallel; prints a table, then one
+ * {@code name: value} line per figure. {@code --quick} uses smaller sizes (under a minute).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark planner, orchestration overhead, makespan and parallelism; prints a table and name: value lines.")
+final class BenchCommand implements Callable<Integer> {
+  private static final ImageReference FROM = ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202409010");
+  private static final ImageReference TO = ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202410010");
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--quick", description = "smaller sizes where needed, same figures, under a minute")
+  private boolean quick;
+
+  /** One figure: its name, value, unit, target and whether it is met. */
+  private record Figure(String name, double value, String unit, String target, boolean met, String note) {}
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    List<Figure> figures = new ArrayList<>();
+    int plannerBig = 1_000_000;
+    int plannerSmall = 100_000;
+    double big = plannerMedianMillis(plannerBig, quick ? 5 : 9);
+    double small = plannerMedianMillis(plannerSmall, quick ? 11 : 21);
+    figures.add(new Figure("planner-1m-ms", big, "ms", "< 1000", big < 1000,
+        "median to plan 1,000,000 instances, 3 zones x 20 UDs"));
+    figures.add(new Figure("planner-scaling-10x", big / small, "x", "<= 12", big / small <= 12,
+        "time for 1,000,000 / time for 100,000 (" + format(small) + " ms)"));
+
+    int runSize = quick ? 100_000 : 1_000_000;
+    double[] overhead = overhead(runSize);
+    figures.add(new Figure("overhead-us-per-instance", overhead[0], "us", "<= 5", overhead[0] <= 5,
+        "CPU per instance, fault-free run of " + runSize + " instances, virtual time, instant fake fleet"));
+    double heapTarget = 512.0 * runSize / 1_000_000;
+    figures.add(new Figure("peak-heap-mib", overhead[1], "MiB", "<= " + format(heapTarget), overhead[1] <= heapTarget,
+        "peak heap during that run (fleet, run, journal)"));
+
+    double makespan = makespanRatio(quick ? 1_000 : 10_000);
+    figures.add(new Figure("makespan-ratio", makespan, "x", "<= 1.01", makespan <= 1.01,
+        "virtual duration / (sum of batches' latency + time to healthy + pauses)"));
+
+    double parallel = parallelRatio();
+    figures.add(new Figure("parallel-ratio", parallel, "x", "<= 1.5", parallel <= 1.5,
+        "wall time of one batch of 200 with 200 ms real driver calls / 200 ms"));
+
+    out.printf(Locale.ROOT, "%-26s %12s %-5s %-10s %-4s %s%n", "figure", "value", "unit", "target", "met", "what");
+    for (Figure f : figures) {
+      out.printf(Locale.ROOT, "%-26s %12s %-5s %-10s %-4s %s%n", f.name(), format(f.value()), f.unit(), f.target(),
+          f.met() ? "yes" : "NO", f.note());
+    }
+    out.println();
+    for (Figure f : figures) {
+      out.println(f.name() + ": " + format(f.value()));
+    }
+    return 0;
+  }
+
+  // ---- planner ----
+
+  private static double plannerMedianMillis(int n, int reps) {
+    List<InstanceSnapshot> fleet = new ArrayList<>(n);
+    List<Optional<String>> zones = List.of(Optional.of("1"), Optional.of("2"), Optional.of("3"));
+    for (int i = 0; i < n; i++) {
+      fleet.add(new InstanceSnapshot(String.valueOf(i), zones.get(i % 3), (i / 3) % 20, HealthState.HEALTHY, true, false));
+    }
+    Collections.shuffle(fleet, new java.util.Random(1)); // the driver's order is arbitrary
+    BatchPlanner planner = BatchPlanner.of(RollingUpgradePolicy.defaults());
+    for (int w = 0; w < 3; w++) {
+      planner.plan(fleet);
+    }
+    double[] times = new double[reps];
+    for (int r = 0; r < reps; r++) {
+      long start = System.nanoTime();
+      UpgradePlan plan = planner.plan(fleet);
+      times[r] = (System.nanoTime() - start) / 1e6;
+      if (plan.candidateCount() != n) {
+        throw new IllegalStateException("the planner lost instances");
+      }
+    }
+    Arrays.sort(times);
+    return times[reps / 2];
+  }
+
+  // ---- orchestration overhead ----
+
+  private static ScaleSet scaleSet(int capacity, RollingUpgradePolicy policy) {
+    return ScaleSet.builder().name("bench").location("westeurope").addZones("1", "2", "3").capacity(capacity)
+        .virtualMachineProfile(VirtualMachineProfile.builder().imageReference(TO)
+            .healthProbe(HealthProbeReference.of("/bench/lb/probes/http")).build())
+        .upgradePolicy(UpgradePolicy.builder().mode(UpgradeMode.ROLLING).rollingUpgradePolicy(policy).build())
+        .build();
+  }
+
+  /** CPU microseconds per instance and peak heap MiB of a fault-free run of {@code n} instances. */
+  private static double[] overhead(int n) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    System.gc();
+    List<MemoryPoolMXBean> heap = new ArrayList<>();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+        heap.add(pool);
+      }
+    }
+    VirtualScheduler clock = VirtualScheduler.create();
+    FakeFleet fleet = FakeFleet.builder(clock).scaleSetName("bench").instances(n).zones(3).updateDomains(20).image(FROM)
+        .upgradeLatency(Duration.ZERO).timeToHealthy(Duration.ZERO).rollbackLatency(Duration.ZERO)
+        .recording(false).build(); // the fleet's call log would outweigh the run
+    long cpuStart = threads.getCurrentThreadCpuTime();
+    RollingUpgradeRun run = RollingUpgrade.of(scaleSet(n, RollingUpgradePolicy.defaults())).driver(fleet).health(fleet)
+        .scheduler(clock).store(new InMemoryRolloutStore()).start();
+    clock.runUntilIdle();
+    long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
+    if (run.status().progress().orElseThrow().successfulInstanceCount() != n) {
+      throw new IllegalStateException("the benchmark run did not upgrade every instance: " + run.status());
+    }
+    long peak = 0;
+    for (MemoryPoolMXBean pool : heap) {
+      peak += pool.getPeakUsage().getUsed();
+    }
+    return new double[] {cpu / 1000.0 / n, peak / (1024.0 * 1024.0)};
+  }
+
+  // ---- makespan ----
+
+  private static double makespanRatio(int n) {
+    Duration latency = Duration.ofSeconds(60);
+    Duration toHealthy = Duration.ofSeconds(30);
+    Duration pause = Duration.ofSeconds(30);
+    RollingUpgradePolicy policy = RollingUpgradePolicy.builder().pauseTimeBetweenBatches(pause).build();
+    VirtualScheduler clock = VirtualScheduler.create();
+    FakeFleet fleet = FakeFleet.builder(clock).scaleSetName("bench").instances(n).zones(3).updateDomains(5).image(FROM)
+        .upgradeLatency(latency).timeToHealthy(toHealthy).build();
+    ScaleSet set = scaleSet(n, policy);
+    RollingUpgradeRun run = RollingUpgrade.of(set).driver(fleet).health(fleet).scheduler(clock).start();
+    clock.runUntilIdle();
+    var status = run.completion().toCompletableFuture().join().runningStatus().orElseThrow();
+    Duration took = Duration.between(status.startTime().orElseThrow(), status.endTime().orElseThrow());
+    // the fewest batches the rules allow, from the planner (optimal by its properties)
+    List<InstanceSnapshot> snapshots = new ArrayList<>(n);
+    fleet.listInstances("bench").toCompletableFuture().join()
+        .forEach(i -> snapshots.add(InstanceSnapshot.of(i, HealthState.HEALTHY, false)));
+    int batches = BatchPlanner.of(policy).plan(snapshots).batches().size();
+    Duration bound = latency.plus(toHealthy).multipliedBy(batches).plus(pause.multipliedBy(batches - 1));
+    return (double) took.toMillis() / bound.toMillis();
+  }
+
+  // ---- parallelism in real time ----
+
+  /** A driver whose calls take 200 ms of real time, all timed by one scheduled thread. */
+  private static final class SlowDriver implements InstanceDriver, HealthSignal {
+    private final ScheduledExecutorService timer;
+    private final List<Instance> instances = new ArrayList<>();
+    private final Map<String, ImageReference> images = new LinkedHashMap<>();
+
+    SlowDriver(ScheduledExecutorService timer, int n) {
+      this.timer = timer;
+      for (int i = 0; i < n; i++) {
+        instances.add(Instance.builder().instanceId(String.valueOf(i)).appliedImage(FROM).build());
+      }
+    }
+
+    private CompletionStage<Void> later(Runnable effect) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      timer.schedule(() -> {
+        effect.run();
+        done.complete(null);
+      }, 200, TimeUnit.MILLISECONDS);
+      return done;
+    }
+
+    @Override
+    public CompletionStage<List<Instance>> listInstances(String scaleSetName) {
+      return CompletableFuture.completedFuture(instances);
+    }
+
+    @Override
+    public CompletionStage<Instance> getInstance(String scaleSetName, String instanceId) {
+      return CompletableFuture.completedFuture(instances.get(Integer.parseInt(instanceId)));
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> replaceOsDisk(String s, String id, ImageReference image, List<Extension> e) {
+      return later(() -> {
+        synchronized (this) {
+          images.put(id, image);
+        }
+      });
+    }
+
+    @Override
+    public CompletionStage<Void> restorePreviousOsDisk(String s, String id) {
+      return later(() -> { });
+    }
+
+    @Override
+    public CompletionStage<Void> setExtensionVersion(String s, String id, Extension e, String v) {
+      return later(() -> { });
+    }
+
+    @Override
+    public CompletionStage<Void> applyLatestModel(String s, String id) {
+      return later(() -> { });
+    }
+
+    @Override
+    public CompletionStage<HealthState> health(String scaleSetName, String instanceId) {
+      return CompletableFuture.completedFuture(HealthState.HEALTHY);
+    }
+  }
+
+  private static double parallelRatio() {
+    int n = 200;
+    RollingUpgradePolicy oneBatch = RollingUpgradePolicy.builder().maxBatchInstancePercent(100)
+        .maxUnhealthyInstancePercent(100).build();
+    ScheduledExecutorService runThread = Executors.newSingleThreadScheduledExecutor();
+    ScheduledExecutorService driverTimer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      double best = Double.MAX_VALUE;
+      for (int attempt = 0; attempt < 5; attempt++) { // the first ones warm the JIT up
+        SlowDriver driver = new SlowDriver(driverTimer, n);
+        long start = System.nanoTime();
+        RollingUpgradeRun run = RollingUpgrade.of(scaleSet(n, oneBatch)).driver(driver).health(driver)
+            .scheduler(SystemScheduler.of(runThread)).start();
+        run.completion().toCompletableFuture().join();
+        double ratio = (System.nanoTime() - start) / 1e6 / 200.0;
+        if (run.status().progress().orElseThrow().successfulInstanceCount() != n) {
+          throw new IllegalStateException("the parallel batch did not complete: " + run.status());
+        }
+        best = attempt >= 2 ? Math.min(best, ratio) : best;
+      }
+      return best;
+    } finally {
+      runThread.shutdownNow();
+      driverTimer.shutdownNow();
+    }
+  }
+
+  private static String format(double v) {
+    return String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.3f", v);
+  }
+}
