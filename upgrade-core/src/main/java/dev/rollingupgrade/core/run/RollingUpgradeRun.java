@@ -75,6 +75,7 @@ import org.slf4j.MDC;
 public final class RollingUpgradeRun {
   private static final Logger LOG = LoggerFactory.getLogger(RollingUpgradeRun.class);
   private static final int SHOWN_IDS = 10;
+  private static final int SWEEP_WINDOW = 1024;
 
   // journal record kinds
   static final String RUN_STARTED = "RUN_STARTED";
@@ -121,7 +122,7 @@ public final class RollingUpgradeRun {
   private boolean cancelRequested;
 
   private List<InstanceSnapshot> table = List.of(); // the instances as planned, index i
-  private Map<String, Integer> indexById = new HashMap<>(); // lookups only, never iterated
+  private IdIndex indexById = new IdIndex(List.of());
   private HealthState[] live = new HealthState[0];
   private byte[] state = new byte[0];
   private byte[] rollback = new byte[0];
@@ -148,6 +149,8 @@ public final class RollingUpgradeRun {
   private Runnable gateRetry;
   private Cancellable gateTimer;
   private int mdcDepth;
+  private final java.util.ArrayDeque<Runnable> mailbox = new java.util.ArrayDeque<>(); // guarded by itself
+  private boolean drainScheduled; // guarded by mailbox
   private HealthWait[] waits = new HealthWait[0]; // the health wait of each instance, while there is one
   private final Map<Integer, Instant> rollbackStartedAt = new HashMap<>(); // resumed runs only; lookups
 
@@ -274,34 +277,30 @@ public final class RollingUpgradeRun {
 
   private void onListed(List<Instance> listed) {
     List<InstanceSnapshot> snapshots = new ArrayList<>(listed.size());
-    List<String> duplicates = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>(Math.max(16, listed.size() * 4 / 3 + 1));
     Map<String, Optional<String>> zones = new HashMap<>(); // one Optional per zone, not per instance
     for (Instance instance : listed) {
-      if (!seen.add(instance.instanceId())) {
-        duplicates.add(instance.instanceId());
-      }
       Optional<String> zone = instance.zone().isEmpty() ? Optional.empty()
           : zones.computeIfAbsent(instance.zone().get(), Optional::of);
       snapshots.add(new InstanceSnapshot(instance.instanceId(), zone, instance.platformUpdateDomain(),
           HealthState.HEALTHY, !atTarget(instance), instance.protectFromScaleSetActions()));
     }
-    seen = null;
+    List<String> duplicates = adopt(snapshots);
     if (!duplicates.isEmpty()) {
       finish(RollingUpgradeStatusCode.FAULTED, error(LIST_FAILED, "the driver listed instance ids twice: "
           + shortList(duplicates), List.of()));
       return;
     }
-    adopt(snapshots);
     subscribe();
-    // the plan is made from the health before the first batch (unhealthy first, when asked)
-    sweepHealth(() -> {
+    // the plan is made from the health before the first batch (unhealthy first, when asked);
+    // asked in a later task, so the driver's list of instances can be let go first
+    hop(() -> sweepHealth(() -> {
       List<InstanceSnapshot> planned = new ArrayList<>(table.size());
       for (int i = 0; i < table.size(); i++) {
         InstanceSnapshot s = table.get(i);
         planned.add(s.health() == live[i] ? s : s.withHealth(live[i]));
       }
-      table = List.copyOf(planned); // the plan's view of each instance, health included
+      table = List.copyOf(planned); // the plan's view of each instance, health included (same ids, same order)
+      indexById = new IdIndex(table);
       journal.append(PLANNED, "instanceCount", String.valueOf(planned.size()), "candidateCount",
           String.valueOf(candidates), "instances", PlanTable.write(planned));
       plan(planned);
@@ -310,11 +309,12 @@ public final class RollingUpgradeRun {
       events.emit(UpgradeEventType.RUN_STARTED, 0, List.of(), null,
           table.size() + " instances, " + candidates + " to upgrade, batch cap " + cursor.batchCap());
       gate(true, this::nextBatch);
-    });
+    }));
   }
 
-  /** Takes the instance table: ids, candidates, empty per-instance state. */
-  private void adopt(List<InstanceSnapshot> snapshots) {
+  /** Takes the instance table: ids, candidates, empty per-instance state. Returns ids listed twice. */
+  private List<String> adopt(List<InstanceSnapshot> snapshots) {
+    List<String> duplicates = new ArrayList<>();
     int n = snapshots.size();
     table = List.copyOf(snapshots);
     live = new HealthState[n];
@@ -322,14 +322,15 @@ public final class RollingUpgradeRun {
     state = new byte[n];
     rollback = new byte[n];
     waits = new HealthWait[n];
-    indexById = new HashMap<>(Math.max(16, n * 4 / 3 + 1));
+    indexById = new IdIndex(table);
     candidates = 0;
+    duplicates.addAll(indexById.duplicates());
     for (int i = 0; i < n; i++) {
       InstanceSnapshot s = table.get(i);
-      indexById.put(s.instanceId(), i);
       state[i] = s.isCandidate() ? PENDING : NOT_CANDIDATE;
       candidates += s.isCandidate() ? 1 : 0;
     }
+    return duplicates;
   }
 
   private void plan(List<InstanceSnapshot> planned) {
@@ -591,21 +592,33 @@ public final class RollingUpgradeRun {
 
   // ---- health ----
 
-  /** Asks every instance's health (once at start; before every gate when the signal cannot push). */
+  /**
+   * Asks every instance's health (once at start; before every gate when the signal cannot push),
+   * at most {@link #SWEEP_WINDOW} questions at a time: a million open questions would cost more
+   * memory than the fleet itself, and hammer the health source.
+   */
   private void sweepHealth(Runnable then) {
-    if (table.isEmpty()) {
+    int n = table.size();
+    if (n == 0) {
       then.run();
       return;
     }
-    int[] left = {table.size()};
-    for (int i = 0; i < table.size(); i++) {
-      int index = i;
+    int[] next = {0};
+    int[] answered = {0};
+    Runnable[] askNext = new Runnable[1];
+    askNext[0] = () -> {
+      int index = next[0]++;
       askHealth(index, h -> {
         setLive(index, h);
-        if (--left[0] == 0) {
+        if (++answered[0] == n) {
           then.run();
+        } else if (next[0] < n) {
+          askNext[0].run();
         }
       });
+    };
+    for (int k = 0; k < Math.min(SWEEP_WINDOW, n); k++) {
+      askNext[0].run();
     }
   }
 
@@ -1067,9 +1080,45 @@ public final class RollingUpgradeRun {
     return config.scheduler().now();
   }
 
-  /** Runs {@code action} later as a scheduler task. */
+  /**
+   * Runs {@code action} later, in a scheduler task. Actions go through one mailbox drained by a
+   * single task (in the order they came), so a million answers cost a handful of tasks, not a
+   * million; from any thread.
+   */
   private void hop(Runnable action) {
-    config.scheduler().schedule(Duration.ZERO, () -> task(action));
+    boolean schedule;
+    synchronized (mailbox) {
+      mailbox.add(action);
+      schedule = !drainScheduled;
+      drainScheduled = true;
+    }
+    if (schedule) {
+      config.scheduler().schedule(Duration.ZERO, this::drain);
+    }
+  }
+
+  private void drain() {
+    boolean drained = false;
+    try {
+      while (true) {
+        Runnable next;
+        synchronized (mailbox) {
+          next = mailbox.poll();
+          if (next == null) {
+            drainScheduled = false;
+            drained = true;
+            return;
+          }
+        }
+        task(next);
+      }
+    } finally {
+      if (!drained) {
+        synchronized (mailbox) {
+          drainScheduled = false; // an Error unwound the drain: the next hop schedules another
+        }
+      }
+    }
   }
 
   /** Runs one state change under the lock, with the run's MDC; an unexpected error faults the run. */

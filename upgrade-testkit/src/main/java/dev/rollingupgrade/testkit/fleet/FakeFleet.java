@@ -57,9 +57,13 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     this.recording = b.recording;
     SplittableRandom random = new SplittableRandom(b.seed);
     int zones = Math.max(1, b.zones);
+    String[] zoneNames = new String[zones]; // one String per zone, not per instance
+    for (int z = 0; z < zones; z++) {
+      zoneNames[z] = String.valueOf(z + 1);
+    }
     for (int i = 0; i < b.instances; i++) {
       long jitter = b.latencyJitter.isZero() ? 0 : (long) (random.nextDouble() * b.latencyJitter.toMillis());
-      FakeInstance instance = new FakeInstance(this, b.idPrefix + i, b.zones == 0 ? null : String.valueOf(i % zones + 1),
+      FakeInstance instance = new FakeInstance(this, b.idPrefix + i, b.zones == 0 ? null : zoneNames[i % zones],
           (i / zones) % b.updateDomains, i % 3, b.image, b.upgradeLatency.plusMillis(jitter), b.timeToHealthy,
           b.rollbackLatency);
       if (random.nextDouble() < b.faultRate) {
@@ -379,6 +383,10 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   }
 
   private void after(Duration delay, Runnable action) {
+    if (delay.isZero()) {
+      action.run(); // an instant answer: no task to schedule (callers hold the lock)
+      return;
+    }
     scheduler.schedule(delay, () -> {
       synchronized (this) {
         action.run();
