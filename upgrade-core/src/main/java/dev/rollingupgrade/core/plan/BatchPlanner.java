@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -103,31 +102,61 @@ public final class BatchPlanner {
     return new PlanCursor(this, groups(scan(fleet)), fleet.size());
   }
 
-  /** What one pass over the fleet learns; on large fleets every pass costs cache misses, so there is one. */
+  /**
+   * What one pass over the fleet learns, candidates' sort inputs included: on large fleets every
+   * pass over the instances costs cache misses, so there is one, and the sort never goes back to
+   * the instance objects.
+   */
   private static final class Scan {
     private final List<InstanceSnapshot> candidates = new ArrayList<>();
-    private final TreeSet<String> zones = new TreeSet<>(NaturalOrder.INSTANCE);
+    private final List<String> zones = new ArrayList<>(); // distinct zones, in order of appearance
+    private int[] zoneSlot = new int[16]; // per candidate: index into zones + 1, 0 = regional
+    private long[] numericIds = new long[16]; // per candidate: the id as a number, or NOT_NUMERIC
+    private boolean allNumeric = true;
     private int unhealthy;
     private int atTarget;
     private int protectedCount;
+
+    /** Index + 1 of {@code zone} in {@link #zones}; the same String object as a recent one is found by identity. */
+    int slotOf(String zone) {
+      for (int z = zones.size() - 1; z >= 0; z--) {
+        if (zones.get(z) == zone) {
+          return z + 1;
+        }
+      }
+      int known = zones.indexOf(zone);
+      if (known >= 0) {
+        return known + 1;
+      }
+      zones.add(zone);
+      return zones.size();
+    }
+
+    void addCandidate(InstanceSnapshot s, int slot) {
+      int i = candidates.size();
+      if (i == zoneSlot.length) {
+        zoneSlot = Arrays.copyOf(zoneSlot, i * 2);
+        numericIds = Arrays.copyOf(numericIds, i * 2);
+      }
+      zoneSlot[i] = slot;
+      long id = numericId(s.instanceId());
+      numericIds[i] = id;
+      allNumeric &= id != NOT_NUMERIC;
+      candidates.add(s);
+    }
   }
 
   private static Scan scan(Collection<InstanceSnapshot> fleet) {
     Scan scan = new Scan();
-    String lastZone = null;
     for (InstanceSnapshot s : fleet) {
       scan.unhealthy += s.isUnhealthy() ? 1 : 0;
+      int slot = s.zone().isEmpty() ? 0 : scan.slotOf(s.zone().get());
       if (!s.needsUpgrade()) {
         scan.atTarget++;
       } else if (s.protectedFromScaleSetActions()) {
         scan.protectedCount++;
       } else {
-        scan.candidates.add(s);
-      }
-      String zone = s.zone().orElse(null);
-      if (zone != null && zone != lastZone) { // the same String as before is known already
-        scan.zones.add(zone);
-        lastZone = zone;
+        scan.addCandidate(s, slot);
       }
     }
     return scan;
@@ -194,42 +223,35 @@ public final class BatchPlanner {
 
   /** The candidates in groups, in plan order, each group sorted in upgrade order. */
   private List<List<InstanceSnapshot>> groups(Scan scan) {
-    List<String> zoneOrder = new ArrayList<>(scan.zones);
-    List<InstanceSnapshot> candidates = scan.candidates;
-    int[] zoneRanks = new int[candidates.size()];
-    String lastZone = null;
-    int lastRank = 0;
-    for (int i = 0; i < zoneRanks.length; i++) {
-      String zone = candidates.get(i).zone().orElse(null);
-      if (zone != lastZone) { // same String instance as the previous one: same rank
-        // regional first (rank 0), then zones in natural order
-        lastRank = zone == null ? 0 : 1 + Collections.binarySearch(zoneOrder, zone, NaturalOrder.INSTANCE);
-        lastZone = zone;
-      }
-      zoneRanks[i] = lastRank;
+    // zone ranks: regional first (0), then zones in natural order
+    List<String> ordered = new ArrayList<>(scan.zones);
+    ordered.sort(NaturalOrder.INSTANCE);
+    int[] rankOfSlot = new int[scan.zones.size() + 1];
+    for (int z = 0; z < scan.zones.size(); z++) {
+      rankOfSlot[z + 1] = 1 + ordered.indexOf(scan.zones.get(z));
     }
-    List<List<InstanceSnapshot>> packed = groupsByPackedKeys(candidates, zoneRanks, zoneOrder.size());
-    return packed != null ? packed : groupsByComparison(candidates, zoneRanks);
+    int n = scan.candidates.size();
+    int[] zoneRanks = new int[n];
+    for (int i = 0; i < n; i++) {
+      zoneRanks[i] = rankOfSlot[scan.zoneSlot[i]];
+    }
+    List<List<InstanceSnapshot>> packed = scan.allNumeric
+        ? groupsByPackedKeys(scan.candidates, zoneRanks, scan.numericIds, scan.zones.size()) : null;
+    return packed != null ? packed : groupsByComparison(scan.candidates, zoneRanks);
   }
 
   /**
    * Groups and sorts in one primitive sort: each candidate becomes one {@code long} holding its
    * group (zone and/or update domain), its order within the group and its index. Several times
-   * faster than comparing objects on large fleets; returns null when ids are not all numbers or
-   * the key does not fit in 63 bits.
+   * faster than comparing objects on large fleets; returns null when the key does not fit in 63 bits.
    */
   private List<List<InstanceSnapshot>> groupsByPackedKeys(List<InstanceSnapshot> candidates, int[] zoneRanks,
-      int zoneCount) {
-    long[] ids = new long[candidates.size()];
+      long[] ids, int zoneCount) {
+    int n = candidates.size();
     int maxUd = 0;
     long maxId = 0;
-    for (int i = 0; i < ids.length; i++) {
-      InstanceSnapshot s = candidates.get(i);
-      ids[i] = numericId(s.instanceId());
-      if (ids[i] == NOT_NUMERIC) {
-        return null;
-      }
-      maxUd = Math.max(maxUd, s.updateDomain());
+    for (int i = 0; i < n; i++) {
+      maxUd = Math.max(maxUd, candidates.get(i).updateDomain());
       maxId = Math.max(maxId, ids[i]);
     }
     boolean crossZone = policy.enableCrossZoneUpgrade();
@@ -238,14 +260,15 @@ public final class BatchPlanner {
     int zoneBits = bits(zoneCount);
     int udBits = bits(maxUd);
     int idBits = bits(maxId);
-    int indexBits = bits(candidates.size() - 1);
-    if (zoneBits + udBits + prioBits + idBits + indexBits > 63) {
+    int indexBits = bits(n - 1);
+    int keyBits = zoneBits + udBits + prioBits + idBits + indexBits;
+    if (keyBits > 63) {
       return null;
     }
     // most significant first: the group's zone and UD, unhealthy-first, the rest of zone and UD, id, index
     int inGroupBits = prioBits + (crossZone ? zoneBits : 0) + (respectUd ? 0 : udBits) + idBits + indexBits;
-    long[] keys = new long[candidates.size()];
-    for (int i = 0; i < keys.length; i++) {
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
       InstanceSnapshot s = candidates.get(i);
       int ud = s.updateDomain();
       long key = crossZone ? 0 : zoneRanks[i];
@@ -256,7 +279,11 @@ public final class BatchPlanner {
       key = (key << idBits) | ids[i];
       keys[i] = (key << indexBits) | i;
     }
-    Arrays.sort(keys);
+    if (keys.length >= RADIX_THRESHOLD) {
+      radixSort(keys, keyBits); // linear: a million keys sort in a few passes
+    } else {
+      Arrays.sort(keys);
+    }
     long indexMask = (1L << indexBits) - 1;
     List<List<InstanceSnapshot>> groups = new ArrayList<>();
     List<InstanceSnapshot> current = null;
@@ -310,6 +337,37 @@ public final class BatchPlanner {
       value = value * 10 + (c - '0');
     }
     return value;
+  }
+
+  /** Below this many keys a comparison sort is as quick. */
+  private static final int RADIX_THRESHOLD = 1 << 16;
+
+  /** Least-significant-digit radix sort of non-negative keys of {@code bits} bits, 11 bits a pass. */
+  private static void radixSort(long[] keys, int bits) {
+    long[] from = keys;
+    long[] to = new long[keys.length];
+    int[] counts = new int[1 << 11];
+    for (int shift = 0; shift < bits; shift += 11) {
+      Arrays.fill(counts, 0);
+      for (long k : from) {
+        counts[(int) ((k >>> shift) & 0x7ff)]++;
+      }
+      int sum = 0;
+      for (int d = 0; d < counts.length; d++) {
+        int c = counts[d];
+        counts[d] = sum;
+        sum += c;
+      }
+      for (long k : from) {
+        to[counts[(int) ((k >>> shift) & 0x7ff)]++] = k;
+      }
+      long[] swap = from;
+      from = to;
+      to = swap;
+    }
+    if (from != keys) {
+      System.arraycopy(from, 0, keys, 0, keys.length);
+    }
   }
 
   /** Bits needed to hold {@code max} (at least 0). */
