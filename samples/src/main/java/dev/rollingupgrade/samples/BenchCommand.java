@@ -80,8 +80,8 @@ final class BenchCommand implements Callable<Integer> {
     List<Figure> figures = new ArrayList<>();
     int plannerBig = 1_000_000;
     int plannerSmall = 100_000;
-    double big = plannerMedianMillis(plannerBig, quick ? 5 : 9);
-    double small = plannerMedianMillis(plannerSmall, quick ? 11 : 21);
+    double big = plannerMedianMillis(plannerBig, quick ? 7 : 15);
+    double small = plannerMedianMillis(plannerSmall, quick ? 21 : 61);
     figures.add(new Figure("planner-1m-ms", big, "ms", "< 1000", big < 1000,
         "median to plan 1,000,000 instances, 3 zones x 20 UDs"));
     figures.add(new Figure("planner-scaling-10x", big / small, "x", "<= 12", big / small <= 12,
@@ -182,8 +182,15 @@ final class BenchCommand implements Callable<Integer> {
     public static void main(String[] args) {
       int n = Integer.parseInt(args[0]);
       measure(Math.max(1_000, n / 10)); // warms the JIT up
-      double[] result = measure(n);
-      System.out.println(String.format(Locale.ROOT, "%.4f %.1f", result[0], result[1]));
+      double[] cpu = new double[3];
+      double peak = 0;
+      for (int r = 0; r < cpu.length; r++) { // the median of three: this machine's timings wander
+        double[] result = measure(n);
+        cpu[r] = result[0];
+        peak = Math.max(peak, result[1]);
+      }
+      Arrays.sort(cpu);
+      System.out.println(String.format(Locale.ROOT, "%.4f %.1f", cpu[1], peak));
     }
 
     private static double[] measure(int n) {

@@ -5,28 +5,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Instance id to position in the run's table: an open-addressing hash of ints into the table
- * itself (8 bytes per instance, against some 60 for a {@code HashMap<String, Integer>} — a run
- * may hold a million instances). Not thread-safe; the run owns it.
+ * Instance id to position in the run's table: open addressing over flat arrays of ids, hashes
+ * and positions (about 24 bytes per instance against some 60 for a {@code HashMap<String,
+ * Integer>}, and a lookup touches no other object when the id is the same String, as it is for
+ * ids coming back from the run's own table). A run may hold a million instances and looks an
+ * instance up several times per upgrade. Not thread-safe; the run owns it.
  */
 final class IdIndex {
-  private final List<InstanceSnapshot> table;
-  private final int[] slots; // position + 1; 0 = empty
+  private final String[] keys;
+  private final int[] hashes;
+  private final int[] positions;
   private final int mask;
+  private final int shift;
   private final List<String> duplicates = new ArrayList<>();
 
   IdIndex(List<InstanceSnapshot> table) {
-    this.table = table;
     int capacity = Integer.highestOneBit(Math.max(4, table.size() * 2 - 1)) << 1;
-    this.slots = new int[capacity];
+    this.keys = new String[capacity];
+    this.hashes = new int[capacity];
+    this.positions = new int[capacity];
     this.mask = capacity - 1;
+    this.shift = 32 - Integer.numberOfTrailingZeros(capacity);
     for (int i = 0; i < table.size(); i++) {
       String id = table.get(i).instanceId();
-      int slot = find(id);
-      if (slots[slot] != 0) {
+      int h = id.hashCode();
+      int slot = find(id, h);
+      if (keys[slot] != null) {
         duplicates.add(id);
       } else {
-        slots[slot] = i + 1;
+        keys[slot] = id;
+        hashes[slot] = h;
+        positions[slot] = i;
       }
     }
   }
@@ -38,20 +47,16 @@ final class IdIndex {
 
   /** The position of {@code id}, or null when the run does not know it. */
   Integer get(String id) {
-    int at = slots[find(id)];
-    return at == 0 ? null : at - 1;
+    int slot = find(id, id.hashCode());
+    return keys[slot] == null ? null : positions[slot];
   }
 
   /** The slot holding {@code id}, or the empty slot where it would go. */
-  private int find(String id) {
-    int slot = spread(id.hashCode()) & mask;
-    while (slots[slot] != 0 && !table.get(slots[slot] - 1).instanceId().equals(id)) {
+  private int find(String id, int h) {
+    int slot = (h * 0x9E3779B9) >>> shift; // Fibonacci hashing: ids like "1", "2", ... spread out
+    while (keys[slot] != null && !(hashes[slot] == h && (keys[slot] == id || keys[slot].equals(id)))) {
       slot = (slot + 1) & mask;
     }
     return slot;
-  }
-
-  private static int spread(int h) {
-    return h ^ (h >>> 16) ^ (h >>> 7);
   }
 }
