@@ -19,6 +19,7 @@ import dev.rollingupgrade.core.run.RollingUpgrade;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.core.time.SystemScheduler;
+import dev.rollingupgrade.testkit.RolloutTestEnvironment;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import dev.rollingupgrade.testkit.time.VirtualScheduler;
 import java.io.IOException;
@@ -62,8 +63,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark planner, orchestration overhead, makespan and parallelism; prints a table and name: value lines.")
 final class BenchCommand implements Callable<Integer> {
-  private static final ImageReference FROM = ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202409010");
-  private static final ImageReference TO = ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202410010");
+  private static final ImageReference FROM = RolloutTestEnvironment.CURRENT_IMAGE;
+  private static final ImageReference TO = RolloutTestEnvironment.NEXT_IMAGE;
 
   @Spec
   private CommandSpec spec;

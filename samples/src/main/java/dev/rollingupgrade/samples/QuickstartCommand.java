@@ -15,6 +15,7 @@ import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.core.run.RollingUpgrade;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
+import dev.rollingupgrade.testkit.RolloutTestEnvironment;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import dev.rollingupgrade.testkit.time.VirtualScheduler;
 import java.io.PrintWriter;
@@ -35,8 +36,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = "Roll a 20-instance scale set to a new Ubuntu image in virtual time, one instance failing and rolled back.")
 final class QuickstartCommand implements Callable<Integer> {
-  static final ImageReference FROM = ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202409010");
-  static final ImageReference TO = ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202410010");
+  static final ImageReference FROM = RolloutTestEnvironment.CURRENT_IMAGE;
+  static final ImageReference TO = RolloutTestEnvironment.NEXT_IMAGE;
   static final String FAILING = "13";
 
   @Spec

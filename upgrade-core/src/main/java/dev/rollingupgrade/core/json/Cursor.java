@@ -198,7 +198,7 @@ final class Cursor {
   Optional<Map<String, Object>> jsonObject(String field) {
     return object(field).map(c -> {
       Map<String, Object> map = new LinkedHashMap<>();
-      c.node.fields().forEachRemaining(e -> {
+      c.node.properties().forEach(e -> {
         if (!e.getValue().isNull()) {
           map.put(e.getKey(), AzureJson.MAPPER.convertValue(e.getValue(), Object.class));
         }

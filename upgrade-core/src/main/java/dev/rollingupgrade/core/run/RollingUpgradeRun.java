@@ -860,11 +860,7 @@ public final class RollingUpgradeRun {
     inFlight--;
     LOG.warn("instance {} failed: {}", id, message);
     events.emit(UpgradeEventType.INSTANCE_FAILED, batchNumber, List.of(id), failureCode, message);
-    // the checks after the batch need this instance's health after its failure
-    askHealth(i, h -> {
-      setLive(i, h);
-      instanceDone();
-    });
+    readHealthThen(i, this::instanceDone);
   }
 
   private void instanceDone() {
@@ -927,10 +923,7 @@ public final class RollingUpgradeRun {
     rolledBack++;
     LOG.info("instance {} rolled back to its previous OS disk", id);
     events.emit(UpgradeEventType.INSTANCE_ROLLED_BACK, batchNumber, List.of(id), null, null);
-    askHealth(i, h -> {
-      setLive(i, h);
-      then.run();
-    });
+    readHealthThen(i, then);
   }
 
   private void rollbackFailed(int i, String message, Runnable then) {
@@ -940,6 +933,11 @@ public final class RollingUpgradeRun {
     rollbackFailed++;
     rollbackErrors.add(ApiErrorDetail.of(ROLLBACK_FAILED, id, message));
     events.emit(UpgradeEventType.INSTANCE_ROLLBACK_FAILED, batchNumber, List.of(id), ROLLBACK_FAILED, message);
+    readHealthThen(i, then);
+  }
+
+  /** Reads the instance's health again (the checks after the batch need it), then goes on. */
+  private void readHealthThen(int i, Runnable then) {
     askHealth(i, h -> {
       setLive(i, h);
       then.run();

@@ -242,7 +242,7 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
         return null;
       }
       Map<String, String> attributes = new LinkedHashMap<>();
-      json.path("attrs").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+      json.path("attrs").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
       index.append(RunRecord.builder().runId(json.path("run").asText()).sequence(json.path("seq").asLong())
           .time(Instant.parse(json.path("time").asText())).kind(json.path("kind").asText()).attributes(attributes)
           .build());

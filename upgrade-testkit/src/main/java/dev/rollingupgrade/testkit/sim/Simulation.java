@@ -19,6 +19,7 @@ import dev.rollingupgrade.core.run.RolloutRecovery;
 import dev.rollingupgrade.core.store.FileRolloutStore;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
+import dev.rollingupgrade.testkit.RolloutTestEnvironment;
 import dev.rollingupgrade.testkit.check.RolloutInvariants;
 import dev.rollingupgrade.testkit.check.RunRecorder;
 import dev.rollingupgrade.testkit.fleet.DriverCall;
@@ -46,9 +47,9 @@ import java.util.Objects;
  */
 public final class Simulation {
   /** The image the fleet runs at the start. */
-  public static final ImageReference FROM = ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202409010");
+  public static final ImageReference FROM = RolloutTestEnvironment.CURRENT_IMAGE;
   /** The image the simulation upgrades to. */
-  public static final ImageReference TO = ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202410010");
+  public static final ImageReference TO = RolloutTestEnvironment.NEXT_IMAGE;
 
   private final int instances;
   private final int zones;
