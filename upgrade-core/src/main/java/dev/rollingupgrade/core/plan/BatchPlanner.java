@@ -4,7 +4,6 @@ import dev.rollingupgrade.api.RollingUpgradePolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;

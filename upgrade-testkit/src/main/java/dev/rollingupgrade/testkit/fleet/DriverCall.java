@@ -3,7 +3,7 @@ package dev.rollingupgrade.testkit.fleet;
 import java.time.Instant;
 
 /**
- * One call the fake fleet received.
+ * One call the fake fleet received: driver, health signal or image catalog.
  *
  * @param time virtual time of the call
  * @param kind what was asked
@@ -26,7 +26,17 @@ public record DriverCall(Instant time, Kind kind, String instanceId, String deta
     /** {@code setExtensionVersion}. */
     SET_EXTENSION_VERSION(true),
     /** {@code applyLatestModel}. */
-    APPLY_LATEST_MODEL(true);
+    APPLY_LATEST_MODEL(true),
+    /** {@code whenSettled}. */
+    WHEN_SETTLED(false),
+    /** {@code HealthSignal.health}. */
+    HEALTH(false),
+    /** {@code HealthSignal.subscribe}. */
+    SUBSCRIBE(false),
+    /** {@code ImageCatalog.platformImageVersions}. */
+    PLATFORM_IMAGE_VERSIONS(false),
+    /** {@code ImageCatalog.galleryImageVersions}. */
+    GALLERY_IMAGE_VERSIONS(false);
 
     private final boolean changesState;
 

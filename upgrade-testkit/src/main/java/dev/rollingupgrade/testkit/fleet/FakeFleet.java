@@ -130,7 +130,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     return instances.size();
   }
 
-  /** Every driver call so far, in order. */
+  /** Every call so far (driver, health signal, image catalog), in order. */
   public synchronized List<DriverCall> calls() {
     return List.copyOf(calls);
   }
@@ -233,6 +233,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
 
   @Override
   public synchronized Optional<CompletionStage<Instance>> whenSettled(String scaleSet, String instanceId) {
+    record(DriverCall.Kind.WHEN_SETTLED, instanceId, "");
     if (!instances.containsKey(instanceId)) {
       return Optional.of(unknown(instanceId));
     }
@@ -320,6 +321,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
 
   @Override
   public synchronized CompletionStage<HealthState> health(String scaleSet, String instanceId) {
+    record(DriverCall.Kind.HEALTH, instanceId, "");
     if (!instances.containsKey(instanceId)) {
       return unknown(instanceId);
     }
@@ -336,6 +338,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
 
   @Override
   public synchronized Optional<Cancellable> subscribe(String scaleSet, HealthListener listener) {
+    record(DriverCall.Kind.SUBSCRIBE, "", scaleSet);
     if (!pushesHealth) {
       return Optional.empty();
     }
@@ -352,11 +355,13 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   @Override
   public synchronized CompletionStage<List<String>> platformImageVersions(String location, String publisher, String offer,
       String sku) {
+    record(DriverCall.Kind.PLATFORM_IMAGE_VERSIONS, "", location + " " + publisher + ":" + offer + ":" + sku);
     return CompletableFuture.completedFuture(List.copyOf(platformVersions.getOrDefault(location, List.of())));
   }
 
   @Override
   public synchronized CompletionStage<List<GalleryImageVersion>> galleryImageVersions(String galleryImageId) {
+    record(DriverCall.Kind.GALLERY_IMAGE_VERSIONS, "", galleryImageId);
     return CompletableFuture.completedFuture(List.copyOf(galleryVersions.getOrDefault(galleryImageId, List.of())));
   }
 
