@@ -3,7 +3,7 @@ package dev.rollingupgrade.testkit.fleet;
 import java.time.Instant;
 
 /**
- * One call the fake fleet received: driver, health signal or image catalog.
+ * One call the fake fleet received: driver, health signal, image or extension catalog.
  *
  * @param time virtual time of the call
  * @param kind what was asked
@@ -36,7 +36,9 @@ public record DriverCall(Instant time, Kind kind, String instanceId, String deta
     /** {@code ImageCatalog.platformImageVersions}. */
     PLATFORM_IMAGE_VERSIONS(false),
     /** {@code ImageCatalog.galleryImageVersions}. */
-    GALLERY_IMAGE_VERSIONS(false);
+    GALLERY_IMAGE_VERSIONS(false),
+    /** {@code ExtensionCatalog.versions}. */
+    EXTENSION_VERSIONS(false);
 
     private final boolean changesState;
 

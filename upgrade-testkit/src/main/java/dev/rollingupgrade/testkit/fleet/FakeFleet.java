@@ -7,6 +7,7 @@ import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.Instance;
 import dev.rollingupgrade.api.ProvisioningState;
 import dev.rollingupgrade.api.spi.Cancellable;
+import dev.rollingupgrade.api.spi.ExtensionCatalog;
 import dev.rollingupgrade.api.spi.HealthListener;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.ImageCatalog;
@@ -27,7 +28,8 @@ import java.util.stream.Collectors;
 
 /**
  * A fake scale set on virtual time: implements {@link InstanceDriver}, {@link HealthSignal} (with
- * push) and {@link ImageCatalog}, with behaviour scripted per instance ({@link #instance}), and
+ * push), {@link ImageCatalog} and {@link ExtensionCatalog}, with behaviour scripted per instance
+ * ({@link #instance}), and
  * records every driver call and every health change for assertions.
  *
  * <p>By default instance {@code i} (id {@code "i"}) is in zone {@code (i mod Z) + 1} and update
@@ -37,7 +39,7 @@ import java.util.stream.Collectors;
  * and makes it healthy again on its previous image. Thread-safe; meant for a single-threaded
  * virtual scheduler, on which everything it does is deterministic.
  */
-public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatalog {
+public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatalog, ExtensionCatalog {
   private final Scheduler scheduler;
   private final String scaleSetName;
   private final boolean pushesHealth;
@@ -48,6 +50,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   private final List<HealthListener> listeners = new ArrayList<>();
   private final Map<String, List<String>> platformVersions = new LinkedHashMap<>();
   private final Map<String, List<GalleryImageVersion>> galleryVersions = new LinkedHashMap<>();
+  private final Map<String, List<String>> extensionVersions = new LinkedHashMap<>();
   private long healthReads;
 
   private FakeFleet(Builder b) {
@@ -164,6 +167,12 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   /** Publishes versions of a gallery image definition. */
   public synchronized FakeFleet publishGalleryVersions(String galleryImageId, GalleryImageVersion... versions) {
     galleryVersions.computeIfAbsent(galleryImageId, k -> new ArrayList<>()).addAll(List.of(versions));
+    return this;
+  }
+
+  /** Publishes versions of an extension ({@code publisher}/{@code type}) in a region. */
+  public synchronized FakeFleet publishExtensionVersions(String location, String publisher, String type, String... versions) {
+    extensionVersions.computeIfAbsent(location + " " + publisher + "/" + type, k -> new ArrayList<>()).addAll(List.of(versions));
     return this;
   }
 
@@ -363,6 +372,15 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   public synchronized CompletionStage<List<GalleryImageVersion>> galleryImageVersions(String galleryImageId) {
     record(DriverCall.Kind.GALLERY_IMAGE_VERSIONS, "", galleryImageId);
     return CompletableFuture.completedFuture(List.copyOf(galleryVersions.getOrDefault(galleryImageId, List.of())));
+  }
+
+  // ---- ExtensionCatalog ----
+
+  @Override
+  public synchronized CompletionStage<List<String>> versions(String location, String publisher, String type) {
+    String key = location + " " + publisher + "/" + type;
+    record(DriverCall.Kind.EXTENSION_VERSIONS, "", key);
+    return CompletableFuture.completedFuture(List.copyOf(extensionVersions.getOrDefault(key, List.of())));
   }
 
   // ---- internals ----

@@ -24,11 +24,14 @@ class FakeFleetRecordsEveryCallTest {
         .isEmpty();
     assertThat(fleet.galleryImageVersions("/galleries/g/images/web").toCompletableFuture().join())
         .extracting(GalleryImageVersion::version).containsExactly("1.0.0");
+    fleet.publishExtensionVersions("westeurope", "Microsoft.Azure.Monitor", "AzureMonitorLinuxAgent", "1.33", "1.34");
+    assertThat(fleet.versions("westeurope", "Microsoft.Azure.Monitor", "AzureMonitorLinuxAgent").toCompletableFuture().join())
+        .containsExactly("1.33", "1.34");
     fleet.health("vmss", "3");
     fleet.subscribe("vmss", (id, h) -> { });
     assertThat(fleet.calls()).extracting(DriverCall::kind).containsExactly(DriverCall.Kind.PLATFORM_IMAGE_VERSIONS,
-        DriverCall.Kind.PLATFORM_IMAGE_VERSIONS, DriverCall.Kind.GALLERY_IMAGE_VERSIONS, DriverCall.Kind.HEALTH,
-        DriverCall.Kind.SUBSCRIBE);
+        DriverCall.Kind.PLATFORM_IMAGE_VERSIONS, DriverCall.Kind.GALLERY_IMAGE_VERSIONS, DriverCall.Kind.EXTENSION_VERSIONS,
+        DriverCall.Kind.HEALTH, DriverCall.Kind.SUBSCRIBE);
     assertThat(fleet.stateChangingCalls()).isEmpty();
   }
 
