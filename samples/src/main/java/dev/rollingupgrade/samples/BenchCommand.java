@@ -91,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
     double[] overhead = overhead(runSize);
     figures.add(new Figure("overhead-us-per-instance", overhead[0], "us", "<= 5", overhead[0] <= 5,
         "CPU per instance, fault-free run of " + runSize + " instances, virtual time, instant fake fleet"));
-    double heapTarget = Math.max(64, 512.0 * runSize / 1_000_000);
+    double heapTarget = Math.max(128, 512.0 * runSize / 1_000_000);
     figures.add(new Figure("peak-heap-mib", overhead[1], "MiB", "<= " + format(heapTarget), overhead[1] <= heapTarget,
         "largest heap in use after a collection during that run, in a JVM capped at the target"));
 
@@ -157,7 +157,7 @@ final class BenchCommand implements Callable<Integer> {
    * figure says what the run needs, not what a roomy heap lets garbage grow to.
    */
   private static double[] overhead(int n) {
-    long heapCapMib = Math.max(64, 512L * n / 1_000_000);
+    long heapCapMib = Math.max(128, 512L * n / 1_000_000);
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + heapCapMib + "m", "-cp", System.getProperty("java.class.path"), OverheadProbe.class.getName(),
         String.valueOf(n));
