@@ -299,8 +299,7 @@ public final class RollingUpgradeRun {
         InstanceSnapshot s = table.get(i);
         planned.add(s.health() == live[i] ? s : s.withHealth(live[i]));
       }
-      table = List.copyOf(planned); // the plan's view of each instance, health included (same ids, same order)
-      indexById = new IdIndex(table);
+      table = List.copyOf(planned); // same ids in the same order: the index built by adopt() still holds
       journal.append(PLANNED, "instanceCount", String.valueOf(planned.size()), "candidateCount",
           String.valueOf(candidates), "instances", PlanTable.write(planned));
       plan(planned);
