@@ -45,6 +45,16 @@ public final class PlanCursor {
     return Optional.of(batch);
   }
 
+  /** The batch {@link #next} would cut now, without moving past it. */
+  public Optional<Batch> peek(int unhealthyNow, Predicate<InstanceSnapshot> unhealthy, int number) {
+    int g = group;
+    int p = pos;
+    Optional<Batch> batch = next(unhealthyNow, unhealthy, number);
+    group = g;
+    pos = p;
+    return batch;
+  }
+
   /**
    * Moves past {@code count} instances without cutting a batch: how a resumed run catches up with
    * the batches its journal says were started.

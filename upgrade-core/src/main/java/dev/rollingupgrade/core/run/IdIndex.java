@@ -18,6 +18,7 @@ final class IdIndex {
   private final int mask;
   private final int shift;
   private final List<String> duplicates = new ArrayList<>();
+  private final int size;
 
   IdIndex(List<InstanceSnapshot> table) {
     int capacity = Integer.highestOneBit(Math.max(4, table.size() * 2 - 1)) << 1;
@@ -26,6 +27,7 @@ final class IdIndex {
     this.positions = new int[capacity];
     this.mask = capacity - 1;
     this.shift = 32 - Integer.numberOfTrailingZeros(capacity);
+    this.size = table.size();
     for (int i = 0; i < table.size(); i++) {
       String id = table.get(i).instanceId();
       int h = id.hashCode();
@@ -38,6 +40,11 @@ final class IdIndex {
         positions[slot] = i;
       }
     }
+  }
+
+  /** How many positions it was built from. */
+  int size() {
+    return size;
   }
 
   /** Ids that appeared more than once (the later ones are not indexed). */

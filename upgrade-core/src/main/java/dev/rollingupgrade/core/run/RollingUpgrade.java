@@ -1,18 +1,17 @@
 package dev.rollingupgrade.core.run;
 
 import dev.rollingupgrade.api.ImageReference;
-import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
+import dev.rollingupgrade.api.UpgradeMode;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.InstanceDriver;
+import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.Scheduler;
 import dev.rollingupgrade.api.spi.UpgradeListener;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -29,23 +28,19 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Defaults: target = the model's image, kind {@link UpgradeKind#OS_IMAGE}, started by
- * {@link UpgradeOperationInvoker#USER} (no automatic rollback), an {@link InMemoryRolloutStore},
- * driver calls bounded by 30 minutes, health calls by 1 minute, health polled every 5 seconds
- * when the signal cannot push. A builder is not thread-safe; the run it starts is.
+ * {@link UpgradeOperationInvoker#USER}, rollback on for platform runs only (unless the automatic
+ * OS upgrade policy disables it), an {@link InMemoryRolloutStore} on the scheduler's time, and
+ * the timing of {@link RunOptions#defaults()}. The upgrade mode is honoured: the platform never
+ * starts a run on a {@code Manual} or {@code Automatic} scale set. A builder is not thread-safe;
+ * the run it starts is.
  */
 public final class RollingUpgrade {
   private final ScaleSet scaleSet;
-  private InstanceDriver driver;
-  private HealthSignal health;
-  private Scheduler scheduler;
-  private RolloutStore store;
-  private final List<UpgradeListener> listeners = new ArrayList<>();
+  private final RunWiring wiring = new RunWiring();
   private ImageReference targetImage;
   private UpgradeKind kind = UpgradeKind.OS_IMAGE;
   private UpgradeOperationInvoker startedBy = UpgradeOperationInvoker.USER;
-  private Duration callTimeout = Duration.ofMinutes(30);
-  private Duration healthCallTimeout = Duration.ofMinutes(1);
-  private Duration healthPollInterval = Duration.ofSeconds(5);
+  private Boolean rollback;
   private String runId;
 
   private RollingUpgrade(ScaleSet scaleSet) {
@@ -59,31 +54,55 @@ public final class RollingUpgrade {
 
   /** The driver that upgrades instances. Required. */
   public RollingUpgrade driver(InstanceDriver driver) {
-    this.driver = Objects.requireNonNull(driver, "driver");
+    wiring.driver(driver);
     return this;
   }
 
   /** The health source. Required. */
   public RollingUpgrade health(HealthSignal health) {
-    this.health = Objects.requireNonNull(health, "health");
+    wiring.health(health);
     return this;
   }
 
   /** The only source of time; the testkit's virtual scheduler in tests. Required. */
   public RollingUpgrade scheduler(Scheduler scheduler) {
-    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    wiring.scheduler(scheduler);
     return this;
   }
 
   /** Where decisions and history are recorded; an {@link InMemoryRolloutStore} by default. */
   public RollingUpgrade store(RolloutStore store) {
-    this.store = Objects.requireNonNull(store, "store");
+    wiring.store(store);
     return this;
   }
 
-  /** Adds a listener for the run's events. */
+  /** Adds a listener for the run's events (called outside the run's lock, in order). */
   public RollingUpgrade listener(UpgradeListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    wiring.listener(listener);
+    return this;
+  }
+
+  /** The timing knobs, lease and owner; {@link RunOptions#defaults()} unless given. */
+  public RollingUpgrade options(RunOptions options) {
+    wiring.options(options);
+    return this;
+  }
+
+  /** Shorthand for {@code options(options.withCallTimeout(timeout))}. */
+  public RollingUpgrade callTimeout(Duration timeout) {
+    wiring.options(wiring.options.withCallTimeout(timeout));
+    return this;
+  }
+
+  /** Shorthand for {@code options(options.withHealthCallTimeout(timeout))}. */
+  public RollingUpgrade healthCallTimeout(Duration timeout) {
+    wiring.options(wiring.options.withHealthCallTimeout(timeout));
+    return this;
+  }
+
+  /** Shorthand for {@code options(options.withHealthPollInterval(interval))}. */
+  public RollingUpgrade healthPollInterval(Duration interval) {
+    wiring.options(wiring.options.withHealthPollInterval(interval));
     return this;
   }
 
@@ -100,30 +119,22 @@ public final class RollingUpgrade {
   }
 
   /**
-   * Who started the run. {@code USER} (the default, a manual trigger) never rolls back failed
-   * instances; {@code PLATFORM} (an automatic upgrade) rolls them back unless the automatic OS
-   * upgrade policy disables it.
+   * Who started the run (it goes into the history). It also sets whether failed instances are
+   * rolled back, unless {@link #rollback(boolean)} says: {@code USER} (the default, a manual
+   * trigger) does not; {@code PLATFORM} (an automatic upgrade) does unless the automatic OS upgrade
+   * policy's {@code disableAutomaticRollback} is set.
    */
   public RollingUpgrade startedBy(UpgradeOperationInvoker startedBy) {
     this.startedBy = Objects.requireNonNull(startedBy, "startedBy");
     return this;
   }
 
-  /** Bound on each driver call; a call still running then fails its instance. Default 30 minutes. */
-  public RollingUpgrade callTimeout(Duration timeout) {
-    this.callTimeout = positive(timeout, "callTimeout");
-    return this;
-  }
-
-  /** Bound on each health call; a call still running then reads as {@code UNKNOWN}. Default 1 minute. */
-  public RollingUpgrade healthCallTimeout(Duration timeout) {
-    this.healthCallTimeout = positive(timeout, "healthCallTimeout");
-    return this;
-  }
-
-  /** How often health is polled when the signal cannot push. Default 5 seconds. */
-  public RollingUpgrade healthPollInterval(Duration interval) {
-    this.healthPollInterval = positive(interval, "healthPollInterval");
+  /**
+   * Whether failed instances are rolled back, overriding the default that {@link #startedBy}
+   * sets. A kind of run that cannot undo its change (a model run) never rolls back.
+   */
+  public RollingUpgrade rollback(boolean enabled) {
+    this.rollback = enabled;
     return this;
   }
 
@@ -137,56 +148,52 @@ public final class RollingUpgrade {
   }
 
   /**
-   * Starts the run: lists the instances, checks health (the pre-check) and upgrades batch after
-   * batch, all through the scheduler. Returns at once.
+   * Starts the run: claims it in the store, lists the instances, checks health (the pre-check)
+   * and upgrades batch after batch, all through the scheduler. Returns at once.
    *
-   * @throws IllegalStateException if driver, health or scheduler is missing, or the run id is taken
+   * @throws IllegalStateException if driver, health or scheduler is missing, the run id is taken,
+   *     or the upgrade mode does not let the platform start a run
+   * @throws IllegalArgumentException if the health poll interval does not fit the health timeout
    */
   public RollingUpgradeRun start() {
-    require(driver, "driver(InstanceDriver)");
-    require(health, "health(HealthSignal)");
-    require(scheduler, "scheduler(Scheduler)");
-    RolloutStore usedStore = store != null ? store : new InMemoryRolloutStore();
-    String id = runId != null ? runId : freeRunId(usedStore);
-    if (!usedStore.records(id).isEmpty()) {
+    wiring.requireAll("a rolling upgrade");
+    UpgradeMode mode = scaleSet.upgradePolicy().mode();
+    if (startedBy == UpgradeOperationInvoker.PLATFORM && mode != UpgradeMode.ROLLING) {
+      throw new IllegalStateException("scale set " + scaleSet.name() + " has upgradePolicy.mode " + mode.azureName()
+          + ": the platform never starts a rolling upgrade on it. Start one by hand (startedBy USER), or set the "
+          + "mode to Rolling to let the platform roll it");
+    }
+    var policy = scaleSet.upgradePolicy().rollingUpgradePolicy();
+    RunOptions options = wiring.options;
+    Duration pollInterval = options.healthPollInterval(policy.healthTimeout());
+    RolloutStore store = wiring.store;
+    String owner = options.owner();
+    String id = runId != null ? runId : freeRunId(store);
+    if (!store.records(id).isEmpty()) {
       throw new IllegalStateException("run id " + id + " already has records in the store; resume it instead");
     }
-    ImageReference target = Optional.ofNullable(targetImage).orElse(scaleSet.virtualMachineProfile().imageReference());
-    RunConfig config = new RunConfig(scaleSet, scaleSet.upgradePolicy().rollingUpgradePolicy(),
-        scaleSet.upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback(), target, kind, startedBy,
-        driver, health, scheduler, usedStore, listeners, callTimeout, healthCallTimeout, healthPollInterval, id);
-    RollingUpgradeRun run = new RollingUpgradeRun(config, scheduler.now(), 0);
-    run.start();
-    return run;
+    Lease lease = store.claim(id, owner, options.leaseDuration()).orElseThrow(() -> new IllegalStateException(
+        "run id " + id + " is claimed by another owner in the store"));
+    boolean rollsBack = Optional.ofNullable(rollback).orElse(startedBy != UpgradeOperationInvoker.USER
+        && !scaleSet.upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback());
+    boolean secrets = scaleSet.virtualMachineProfile().extensionProfile().extensions().stream()
+        .anyMatch(e -> !e.protectedSettings().isEmpty());
+    var settings = new RunEvent.RunStarted(scaleSet, kind, startedBy,
+        Optional.ofNullable(targetImage).orElse(scaleSet.virtualMachineProfile().imageReference()), policy, rollsBack,
+        secrets, options.callTimeout(), options.healthCallTimeout(), pollInterval);
+    RunJournal journal = new RunJournal(store, lease, scaleSet.name(), 0, options.leaseDuration());
+    RunEngine engine = new RunEngine(new RunParts(settings, id, wiring.scheduler.now(), wiring.driver, wiring.health,
+        wiring.scheduler, wiring.listeners, journal, options.leaseDuration()));
+    engine.start();
+    return new RollingUpgradeRun(engine);
   }
 
-  private String freeRunId(RolloutStore usedStore) {
-    String base = scaleSet.name() + "-" + scheduler.now().toEpochMilli();
+  private String freeRunId(RolloutStore store) {
+    String base = scaleSet.name() + "-" + wiring.scheduler.now().toEpochMilli();
     String id = base;
-    for (int n = 2; !usedStore.records(id).isEmpty(); n++) {
+    for (int n = 2; !store.records(id).isEmpty(); n++) {
       id = base + "-" + n;
     }
     return id;
   }
-
-  private static void require(Object value, String what) {
-    if (value == null) {
-      throw new IllegalStateException("a rolling upgrade needs " + what + " before start()");
-    }
-  }
-
-  private static Duration positive(Duration d, String name) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be more than zero, got " + d);
-    }
-    return d;
-  }
-
-  /** Everything a run is configured with; policy and rollback switch as they were when the run started. */
-  record RunConfig(ScaleSet scaleSet, RollingUpgradePolicy policy, boolean disableAutomaticRollback,
-      ImageReference target, UpgradeKind kind, UpgradeOperationInvoker startedBy,
-      InstanceDriver driver, HealthSignal health, Scheduler scheduler, RolloutStore store,
-      List<UpgradeListener> listeners, Duration callTimeout, Duration healthCallTimeout,
-      Duration healthPollInterval, String runId) {}
 }

@@ -1,33 +1,72 @@
 package dev.rollingupgrade.core.run;
 
+import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.RunRecord;
-import dev.rollingupgrade.api.spi.Scheduler;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
-/** Writes a run's decisions to the store, in sequence, before their side effects. Used under the run's lock. */
+/**
+ * A run's side of the store: its lease, and its decisions appended as one group per side effect,
+ * in sequence, under the lease's fencing token. Used on the run's executor only.
+ */
 final class RunJournal {
   private final RolloutStore store;
-  private final Scheduler scheduler;
   private final String runId;
+  private final String scaleSetName;
+  private final Duration leaseDuration;
+  private Lease lease;
   private long sequence;
 
-  RunJournal(RolloutStore store, Scheduler scheduler, String runId, long firstSequence) {
+  RunJournal(RolloutStore store, Lease lease, String scaleSetName, long nextSequence, Duration leaseDuration) {
     this.store = store;
-    this.scheduler = scheduler;
-    this.runId = runId;
-    this.sequence = firstSequence;
+    this.runId = lease.runId();
+    this.lease = lease;
+    this.scaleSetName = scaleSetName;
+    this.sequence = nextSequence;
+    this.leaseDuration = leaseDuration;
   }
 
-  /** Appends one record; {@code keyValues} alternate keys and values. */
-  void append(String kind, String... keyValues) {
-    Map<String, String> attributes = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < keyValues.length; i += 2) {
-      attributes.put(keyValues[i], keyValues[i + 1]);
+  /** Appends {@code events}, decided at {@code time}, as one durable group. */
+  CompletionStage<Void> append(List<RunEvent> events, Instant time) {
+    List<RunRecord> records = new ArrayList<>(events.size());
+    for (RunEvent e : events) {
+      records.add(EventCodec.encode(runId, sequence + records.size(), time, scaleSetName, e));
     }
-    store.append(RunRecord.builder().runId(runId).sequence(sequence).time(scheduler.now()).kind(kind)
-        .attributes(attributes).build());
-    sequence++;
+    CompletionStage<Void> durable;
+    try {
+      durable = store.append(lease, records);
+    } catch (RuntimeException e) {
+      durable = CompletableFuture.failedFuture(e);
+    }
+    sequence += records.size();
+    return durable;
+  }
+
+  /** The last {@code count} records were not written: their sequence numbers are free again. */
+  void rewind(int count) {
+    sequence -= count;
+  }
+
+  /** Extends the lease. @throws dev.rollingupgrade.api.spi.LeaseLostException if another owner claimed the run */
+  void renew() {
+    lease = store.renew(lease, leaseDuration);
+  }
+
+  /** Gives the run up so another owner may claim it at once. */
+  void release() {
+    store.release(lease);
+  }
+
+  Lease lease() {
+    return lease;
+  }
+
+  RolloutStore store() {
+    return store;
   }
 }

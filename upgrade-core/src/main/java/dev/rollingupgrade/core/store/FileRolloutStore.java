@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.core.json.AzureJson;
+import dev.rollingupgrade.core.time.SystemScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,21 +20,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A durable {@link RolloutStore} in one append-only journal file: one line per record,
- * {@code <crc32 hex> <json>}, written and forced to disk ({@code FileChannel.force}) before
- * {@link #append} returns. History entries are journalled the same way. Holds no secrets: runs
- * journal none.
+ * {@code <crc32 hex> <json>}; a group of records is written and forced to disk
+ * ({@code FileChannel.force}) once, before {@link #append}'s stage completes. A run's final record
+ * carries its history entry. Holds no secrets: runs journal none.
+ *
+ * <p>One owner per file: the file lock proves that no other process drives these runs, so leases
+ * live in memory (a lease of a process that died with the lock is void) and expire by the clock
+ * given to {@link #open(Path, Clock)}.
  *
  * <p>Opening the file recovers it: every complete record is read back; a torn last line (the
  * host lost power mid-write: cut short, or its checksum does not match) is ignored, reported by
@@ -48,11 +58,12 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
   private final Path path;
   private final FileChannel channel;
   private final FileLock lock;
-  private final InMemoryRolloutStore index = new InMemoryRolloutStore();
+  private final InMemoryRolloutStore index;
   private final TornTail torn;
   private boolean closed;
 
-  private FileRolloutStore(Path path, FileChannel channel, FileLock lock) throws IOException {
+  private FileRolloutStore(Path path, FileChannel channel, FileLock lock, Clock clock) throws IOException {
+    this.index = new InMemoryRolloutStore(clock);
     this.path = path;
     this.channel = channel;
     this.lock = lock;
@@ -66,7 +77,18 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
    * @throws UncheckedIOException if the file cannot be read or written
    */
   public static FileRolloutStore open(Path path) {
+    return open(path, SystemScheduler.systemClock());
+  }
+
+  /**
+   * Opens (or creates) the journal at {@code path}; leases expire by {@code clock}.
+   *
+   * @throws IllegalStateException if another store has the journal open, or it is corrupt
+   * @throws UncheckedIOException if the file cannot be read or written
+   */
+  public static FileRolloutStore open(Path path, Clock clock) {
     Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(clock, "clock");
     FileChannel channel = null;
     try {
       Path parent = path.toAbsolutePath().getParent();
@@ -84,7 +106,7 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
         throw new IllegalStateException("journal " + path + " is in use by another store (in this or another process): "
             + "only one may drive its runs; stop the other one or resume the runs there");
       }
-      return new FileRolloutStore(path, channel, lock);
+      return new FileRolloutStore(path, channel, lock, clock);
     } catch (IOException e) {
       closeQuietly(channel);
       throw new UncheckedIOException("cannot open journal " + path + ": " + e.getMessage(), e);
@@ -105,7 +127,43 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
   }
 
   @Override
-  public synchronized void append(RunRecord record) {
+  public synchronized Optional<Lease> claim(String runId, String owner, Duration duration) {
+    return index.claim(runId, owner, duration);
+  }
+
+  @Override
+  public synchronized Lease renew(Lease lease, Duration duration) {
+    return index.renew(lease, duration);
+  }
+
+  @Override
+  public synchronized void release(Lease lease) {
+    index.release(lease);
+  }
+
+  /** Writes the group as consecutive lines with one force, then indexes it. */
+  @Override
+  public synchronized CompletionStage<Void> append(Lease lease, List<RunRecord> records) {
+    try {
+      index.checkLease(lease);
+      long expected = index.nextSequence(lease.runId());
+      StringBuilder lines = new StringBuilder();
+      for (RunRecord record : records) {
+        if (!record.runId().equals(lease.runId()) || record.sequence() != expected++) {
+          throw new IllegalArgumentException("run " + lease.runId() + ": record " + record.runId() + "/"
+              + record.sequence() + " out of sequence, expected " + (expected - 1));
+        }
+        lines.append(line(toJson(record)));
+      }
+      write(lines.toString());
+      index.add(lease.runId(), records);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static ObjectNode toJson(RunRecord record) {
     ObjectNode line = MAPPER.createObjectNode();
     line.put("type", "record");
     line.put("run", record.runId());
@@ -114,13 +172,15 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
     line.put("kind", record.kind());
     ObjectNode attributes = line.putObject("attrs");
     record.attributes().forEach(attributes::put);
-    long expected = index.nextSequence(record.runId());
-    if (record.sequence() != expected) {
-      throw new IllegalArgumentException("run " + record.runId() + ": record " + record.sequence()
-          + " out of sequence, expected " + expected);
-    }
-    write(line);
-    index.append(record);
+    record.outcome().ifPresent(o -> {
+      line.put("scaleSet", o.scaleSetName());
+      try {
+        line.set("history", MAPPER.readTree(AzureJson.write(o.historyEntry())));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a history entry always writes valid JSON", e);
+      }
+    });
+    return line;
   }
 
   @Override
@@ -131,20 +191,6 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
   @Override
   public synchronized List<String> unfinishedRuns() {
     return index.unfinishedRuns();
-  }
-
-  @Override
-  public synchronized void addHistory(String scaleSetName, UpgradeHistoryEntry entry) {
-    ObjectNode line = MAPPER.createObjectNode();
-    line.put("type", "history");
-    line.put("scaleSet", scaleSetName);
-    try {
-      line.set("entry", MAPPER.readTree(AzureJson.write(entry)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a history entry always writes valid JSON", e);
-    }
-    write(line);
-    index.addHistory(scaleSetName, entry);
   }
 
   @Override
@@ -167,14 +213,17 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
     closeQuietly(channel);
   }
 
-  private void write(JsonNode json) {
+  private static String line(JsonNode json) {
+    String body = json.toString();
+    return crc(body.getBytes(StandardCharsets.UTF_8)) + " " + body + "\n";
+  }
+
+  private void write(String lines) {
     if (closed) {
       throw new IllegalStateException("journal " + path + " is closed");
     }
-    byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] line = (crc(body) + " " + json + "\n").getBytes(StandardCharsets.UTF_8);
     try {
-      ByteBuffer buffer = ByteBuffer.wrap(line);
+      ByteBuffer buffer = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
@@ -237,15 +286,19 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
     }
     try {
       JsonNode json = MAPPER.readTree(body);
-      if (json.path("type").asText().equals("history")) {
-        index.addHistory(json.path("scaleSet").asText(), AzureJson.readHistoryEntry(json.get("entry").toString()));
+      if (json.path("type").asText().equals("history")) { // journals of 0.1, before history rode on the final record
+        index.addLegacyHistory(json.path("scaleSet").asText(), AzureJson.readHistoryEntry(json.get("entry").toString()));
         return null;
       }
       Map<String, String> attributes = new LinkedHashMap<>();
       json.path("attrs").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
-      index.append(RunRecord.builder().runId(json.path("run").asText()).sequence(json.path("seq").asLong())
-          .time(Instant.parse(json.path("time").asText())).kind(json.path("kind").asText()).attributes(attributes)
-          .build());
+      Optional<RunRecord.Outcome> outcome = json.has("history")
+          ? Optional.of(new RunRecord.Outcome(json.path("scaleSet").asText(),
+              AzureJson.readHistoryEntry(json.get("history").toString())))
+          : Optional.empty();
+      String run = json.path("run").asText();
+      index.add(run, List.of(new RunRecord(run, json.path("seq").asLong(), Instant.parse(json.path("time").asText()),
+          json.path("kind").asText(), attributes, outcome)));
       return null;
     } catch (JsonProcessingException | RuntimeException e) {
       return "unreadable record: " + e.getMessage();

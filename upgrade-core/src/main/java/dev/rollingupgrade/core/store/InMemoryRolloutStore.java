@@ -1,26 +1,47 @@
 package dev.rollingupgrade.core.store;
 
+import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import dev.rollingupgrade.core.time.SystemScheduler;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A {@link RolloutStore} in memory: nothing survives the process, so runs cannot be resumed after
- * a crash. The default when no store is given; fine for tests and short-lived tools. Checks that
- * each run's records come in sequence without gaps. Thread-safe.
+ * a crash. The default when no store is given; fine for tests and short-lived tools. Leases
+ * expire by the clock it is given (the system clock by default; the testkit passes its virtual
+ * clock). Checks that each run's records come in sequence without gaps. Appends complete at once.
+ * Thread-safe.
  */
 public final class InMemoryRolloutStore implements RolloutStore {
   private final Map<String, List<Entry>> runs = new LinkedHashMap<>();
   private final Map<String, List<UpgradeHistoryEntry>> history = new LinkedHashMap<>();
+  private final LeaseTable leases;
+
+  /** A store whose leases expire by the system clock. */
+  public InMemoryRolloutStore() {
+    this(SystemScheduler.systemClock());
+  }
+
+  /** A store whose leases expire by {@code clock}. */
+  public InMemoryRolloutStore(Clock clock) {
+    this.leases = new LeaseTable(Objects.requireNonNull(clock, "clock"));
+  }
 
   /** A record kept small: a run journals one per instance, and fleets may hold a million. */
-  private record Entry(Instant time, String kind, String key, String value, String[] more) {
+  private record Entry(Instant time, String kind, String key, String value, String[] more,
+      RunRecord.Outcome outcome) {
     private static final String[] NONE = new String[0];
 
     static Entry of(RunRecord r) {
@@ -39,7 +60,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
           more[k++] = e.getValue();
         }
       }
-      return new Entry(r.time(), r.kind(), key, value, more);
+      return new Entry(r.time(), r.kind(), key, value, more, r.outcome().orElse(null));
     }
 
     RunRecord toRecord(String runId, long sequence) {
@@ -50,19 +71,68 @@ public final class InMemoryRolloutStore implements RolloutStore {
       for (int k = 0; k + 1 < more.length; k += 2) {
         attributes.put(more[k], more[k + 1]);
       }
-      return RunRecord.builder().runId(runId).sequence(sequence).time(time).kind(kind).attributes(attributes).build();
+      return new RunRecord(runId, sequence, time, kind, attributes, Optional.ofNullable(outcome));
     }
   }
 
   @Override
-  public synchronized void append(RunRecord record) {
-    Objects.requireNonNull(record, "record");
-    List<Entry> records = runs.computeIfAbsent(record.runId(), k -> new ArrayList<>());
-    if (record.sequence() != records.size()) {
-      throw new IllegalArgumentException("run " + record.runId() + ": record " + record.sequence()
-          + " out of sequence, expected " + records.size());
+  public synchronized Optional<Lease> claim(String runId, String owner, Duration duration) {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(owner, "owner");
+    return leases.claim(runId, owner, Objects.requireNonNull(duration, "duration"));
+  }
+
+  @Override
+  public synchronized Lease renew(Lease lease, Duration duration) {
+    return leases.renew(Objects.requireNonNull(lease, "lease"), Objects.requireNonNull(duration, "duration"));
+  }
+
+  @Override
+  public synchronized void release(Lease lease) {
+    leases.release(Objects.requireNonNull(lease, "lease"));
+  }
+
+  @Override
+  public CompletionStage<Void> append(Lease lease, List<RunRecord> records) {
+    try {
+      synchronized (this) {
+        leases.check(lease);
+        add(lease.runId(), records);
+      }
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    records.add(Entry.of(record));
+  }
+
+  /** Checks the group (same run, in sequence) and adds it, with the history entry of a final record. */
+  synchronized void add(String runId, List<RunRecord> group) {
+    List<Entry> records = runs.getOrDefault(runId, List.of());
+    long expected = records.size();
+    for (RunRecord r : group) {
+      if (!r.runId().equals(runId)) {
+        throw new IllegalArgumentException("a record of run " + r.runId() + " in a group of run " + runId);
+      }
+      if (r.sequence() != expected++) {
+        throw new IllegalArgumentException("run " + runId + ": record " + r.sequence() + " out of sequence, expected "
+            + (expected - 1));
+      }
+    }
+    List<Entry> target = runs.computeIfAbsent(runId, k -> new ArrayList<>());
+    for (RunRecord r : group) {
+      target.add(Entry.of(r));
+      r.outcome().ifPresent(o -> history.computeIfAbsent(o.scaleSetName(), k -> new ArrayList<>()).add(0, o.historyEntry()));
+    }
+  }
+
+  /** Refuses a lease that is not the run's newest. */
+  synchronized void checkLease(Lease lease) {
+    leases.check(lease);
+  }
+
+  /** A history entry read from a journal written before history rode on the final record. */
+  synchronized void addLegacyHistory(String scaleSetName, UpgradeHistoryEntry entry) {
+    history.computeIfAbsent(scaleSetName, k -> new ArrayList<>()).add(0, entry);
   }
 
   /** The sequence number the next record of {@code runId} must have. */
@@ -84,16 +154,11 @@ public final class InMemoryRolloutStore implements RolloutStore {
   public synchronized List<String> unfinishedRuns() {
     List<String> unfinished = new ArrayList<>();
     runs.forEach((id, records) -> {
-      if (records.isEmpty() || !records.get(records.size() - 1).kind().equals(RunRecord.FINAL_KIND)) {
+      if (!records.isEmpty() && records.get(records.size() - 1).outcome() == null) {
         unfinished.add(id);
       }
     });
     return unfinished;
-  }
-
-  @Override
-  public synchronized void addHistory(String scaleSetName, UpgradeHistoryEntry entry) {
-    history.computeIfAbsent(scaleSetName, k -> new ArrayList<>()).add(0, Objects.requireNonNull(entry, "entry"));
   }
 
   @Override

@@ -14,7 +14,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.rollingupgrade.api.spi.Lease;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +35,22 @@ class FileRolloutStoreTest {
   Path dir;
 
   private static RunRecord record(String run, long seq, String kind, String... kv) {
-    var b = RunRecord.builder().runId(run).sequence(seq).time(T0.plusSeconds(seq)).kind(kind);
+    Map<String, String> attributes = new LinkedHashMap<>();
     for (int i = 0; i + 1 < kv.length; i += 2) {
-      b.putAttribute(kv[i], kv[i + 1]);
+      attributes.put(kv[i], kv[i + 1]);
     }
-    return b.build();
+    return RunRecord.of(run, seq, T0.plusSeconds(seq), kind, attributes);
   }
+
+  /** Appends under a lease of the run (claimed on first use) and waits until it is durable. */
+  private static void append(FileRolloutStore store, RunRecord record) {
+    Lease lease = store.claim(record.runId(), "test", Duration.ofHours(1))
+        .orElseGet(() -> LEASES.get(store + record.runId()));
+    LEASES.put(store + record.runId(), lease);
+    store.append(lease, List.of(record)).toCompletableFuture().join();
+  }
+
+  private static final Map<String, Lease> LEASES = new HashMap<>();
 
   private static UpgradeHistoryEntry entry() {
     return UpgradeHistoryEntry.builder()
@@ -51,9 +67,9 @@ class FileRolloutStoreTest {
       written.add(record("a", 0, "RUN_STARTED", "scaleSet", "web", "note", "quotes \" and \n newlines"));
       written.add(record("a", 1, "BATCH_STARTED", "instances", "0,1"));
       written.add(record("b", 0, "RUN_STARTED", "scaleSet", "api"));
-      written.add(record("a", 2, RunRecord.FINAL_KIND, "code", "Completed"));
-      written.forEach(store::append);
-      store.addHistory("web", entry());
+      written.add(new RunRecord("a", 2, T0.plusSeconds(2), "RUN_FINISHED", Map.of("code", "Completed"),
+          Optional.of(new RunRecord.Outcome("web", entry()))));
+      written.forEach(r -> append(store, r));
     }
     return written;
   }
@@ -68,7 +84,7 @@ class FileRolloutStoreTest {
       assertThat(store.unfinishedRuns()).containsExactly("b");
       assertThat(store.history("web")).containsExactly(entry());
       assertThat(store.tornTail()).isEmpty();
-      store.append(record("b", 1, "BATCH_STARTED"));
+      append(store, record("b", 1, "BATCH_STARTED"));
     }
     try (FileRolloutStore store = FileRolloutStore.open(journal)) {
       assertThat(store.records("b")).hasSize(2);
@@ -79,8 +95,8 @@ class FileRolloutStoreTest {
   void aRecordOutOfSequenceIsRefusedAndNotWritten() throws IOException {
     Path journal = dir.resolve("journal.log");
     try (FileRolloutStore store = FileRolloutStore.open(journal)) {
-      store.append(record("a", 0, "RUN_STARTED"));
-      assertThatThrownBy(() -> store.append(record("a", 2, "BATCH_STARTED"))).hasMessageContaining("out of sequence, expected 1");
+      append(store, record("a", 0, "RUN_STARTED"));
+      assertThatThrownBy(() -> append(store, record("a", 2, "BATCH_STARTED"))).hasMessageContaining("expected 1");
     }
     assertThat(Files.readAllLines(journal)).hasSize(1);
   }
@@ -90,7 +106,7 @@ class FileRolloutStoreTest {
     Path journal = dir.resolve("journal.log");
     writeSample(journal);
     try (FileRolloutStore store = FileRolloutStore.open(journal)) {
-      store.append(record("b", 1, "BATCH_STARTED", "instances", "7,8,9"));
+      append(store, record("b", 1, "BATCH_STARTED", "instances", "7,8,9"));
     }
     byte[] full = Files.readAllBytes(journal);
     int lastLineStart = new String(full, StandardCharsets.UTF_8).lastIndexOf('\n', full.length - 2) + 1;
@@ -110,7 +126,7 @@ class FileRolloutStoreTest {
             assertThat(t.length()).isEqualTo(tornLength);
           });
         }
-        store.append(record("b", 1, "BATCH_STARTED", "instances", "again"));
+        append(store, record("b", 1, "BATCH_STARTED", "instances", "again"));
       }
       try (FileRolloutStore store = FileRolloutStore.open(copy)) {
         assertThat(store.records("b").get(1).attributes()).containsEntry("instances", "again");
@@ -127,7 +143,8 @@ class FileRolloutStoreTest {
     bytes[bytes.length - 5] = (byte) (bytes[bytes.length - 5] ^ 0x20); // flip a letter's case in the last line
     Files.write(journal, bytes);
     try (FileRolloutStore store = FileRolloutStore.open(journal)) {
-      assertThat(store.history("web")).isEmpty(); // the last line was the history entry
+      assertThat(store.history("web")).isEmpty(); // the last line was the final record, with the history entry
+      assertThat(store.unfinishedRuns()).contains("a");
       assertThat(store.tornTail()).hasValueSatisfying(t -> assertThat(t.problem()).isEqualTo("checksum mismatch"));
     }
   }
@@ -151,7 +168,7 @@ class FileRolloutStoreTest {
       assertThatThrownBy(() -> FileRolloutStore.open(journal))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("is in use by another store");
-      first.append(record("a", 0, "RUN_STARTED"));
+      append(first, record("a", 0, "RUN_STARTED"));
     }
     try (FileRolloutStore again = FileRolloutStore.open(journal)) {
       assertThat(again.records("a")).hasSize(1);

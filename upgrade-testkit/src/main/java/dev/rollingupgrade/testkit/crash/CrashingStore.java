@@ -1,9 +1,13 @@
 package dev.rollingupgrade.testkit.crash;
 
+import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.Objects;
 
 /**
@@ -50,16 +54,40 @@ public final class CrashingStore implements RolloutStore {
     return delegate;
   }
 
+  /**
+   * Appends a group as a real store does, all or nothing: the crash point falling in this group
+   * means the whole group is ({@link #after}) or is not ({@link #before}) written.
+   */
   @Override
-  public synchronized void append(RunRecord record) {
-    if (!crashed && ++appended == crashAt) {
-      crashed = true;
-      if (writeFirst) {
-        delegate.append(record);
+  public CompletionStage<Void> append(Lease lease, List<RunRecord> records) {
+    synchronized (this) {
+      if (!crashed && appended + records.size() >= crashAt) {
+        crashed = true;
+        appended += records.size();
+        if (writeFirst) {
+          delegate.append(lease, records).toCompletableFuture().join();
+        }
+        throw new SimulatedCrash((writeFirst ? "after" : "before") + " record " + crashAt + " ("
+            + records.get(records.size() - 1).kind() + ")");
       }
-      throw new SimulatedCrash((writeFirst ? "after" : "before") + " record " + crashAt + " (" + record.kind() + ")");
+      appended += records.size();
     }
-    delegate.append(record);
+    return delegate.append(lease, records);
+  }
+
+  @Override
+  public Optional<Lease> claim(String runId, String owner, Duration duration) {
+    return delegate.claim(runId, owner, duration);
+  }
+
+  @Override
+  public Lease renew(Lease lease, Duration duration) {
+    return delegate.renew(lease, duration);
+  }
+
+  @Override
+  public void release(Lease lease) {
+    delegate.release(lease);
   }
 
   @Override
@@ -70,11 +98,6 @@ public final class CrashingStore implements RolloutStore {
   @Override
   public List<String> unfinishedRuns() {
     return delegate.unfinishedRuns();
-  }
-
-  @Override
-  public void addHistory(String scaleSetName, UpgradeHistoryEntry entry) {
-    delegate.addHistory(scaleSetName, entry);
   }
 
   @Override

@@ -49,6 +49,7 @@ class EveryCrashPointResumesToTheSameRunTest {
       CrashingStore store = CrashingStore.before(new InMemoryRolloutStore(), k);
       assertThat(f.start(store)).as("crash before record %d", k).isTrue();
       if (store.delegate().records(f.run.runId()).isEmpty()) {
+        f.run.abandon(); // its host died: its lease is gone with it
         f.start(store.delegate()); // died before its first record: the run never began; start it again
       } else {
         f.resume(store.delegate());

@@ -77,8 +77,7 @@ final class ResumeFixture {
 
   RolloutRecovery recovery(RolloutStore store) {
     Function<String, ScaleSet> models = name -> scaleSet;
-    return RolloutRecovery.of(store).driver(fleet).health(fleet).scheduler(clock).models(models)
-        .callTimeout(Duration.ofMinutes(20)).listener(recorder);
+    return RolloutRecovery.of(store).driver(fleet).health(fleet).scheduler(clock).models(models).listener(recorder);
   }
 
   boolean runOrCrash() {

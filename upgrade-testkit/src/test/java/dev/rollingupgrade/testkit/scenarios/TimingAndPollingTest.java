@@ -30,14 +30,44 @@ class TimingAndPollingTest {
   }
 
   @Test
-  void withoutPushHealthIsPolledAtTheProbeInterval() {
+  void withoutPushHealthIsPolledWithBackoffToTheProbeInterval() {
     Scenario s = new Scenario(10, 1, 5, RollingUpgradePolicy.defaults(), AutomaticOSUpgradePolicy.defaults(),
         b -> b.pushesHealth(false).timeToHealthy(Duration.ofSeconds(32)));
     UpgradeHistoryEntry end = s.runToEnd();
-    // healthy at 60 + 32 s, seen by the poll at 60 + 35 s
-    assertThat(duration(end)).isEqualTo(Duration.ofSeconds(5 * 95));
+    // polls 0.625, 1.875, 4.375, 9.375 s after the return, then every 5 s: healthy at 32 s, seen at 34.375 s
+    assertThat(duration(end)).isEqualTo(Duration.ofMillis(5 * (60_000 + 34_375)));
     assertThat(end.progress().orElseThrow().successfulInstanceCount()).isEqualTo(10);
     assertThat(s.fleet.healthReads()).isGreaterThan(10);
+  }
+
+  @Test
+  void pollingAddsLittleLatencyToAnInstanceHealthySoonAfterItsUpgrade() {
+    Scenario s = new Scenario(5, 1, 5, RollingUpgradePolicy.defaults(), AutomaticOSUpgradePolicy.defaults(),
+        b -> b.pushesHealth(false).timeToHealthy(Duration.ofSeconds(1)));
+    UpgradeHistoryEntry end = s.runToEnd();
+    // healthy 1 s after the return, seen by the poll at 1.875 s (a fixed 5 s poll would see it at 5 s)
+    assertThat(duration(end)).isEqualTo(Duration.ofMillis(5 * (60_000 + 1_875)));
+  }
+
+  @Test
+  void aPollIntervalOverHalfTheHealthTimeoutIsRefused() {
+    RollingUpgradePolicy quick = RollingUpgradePolicy.builder().healthTimeout(Duration.ofSeconds(2)).build();
+    Scenario s = new Scenario(5, 1, 5, quick);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.rollingupgrade.core.run.RollingUpgrade.of(s.scaleSet)
+        .driver(s.fleet).health(s.fleet).scheduler(s.clock).healthPollInterval(Duration.ofSeconds(5)).start())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("healthPollInterval PT5S is more than half of the policy's healthTimeout PT2S");
+  }
+
+  @Test
+  void theDefaultPollIntervalFitsAShortHealthTimeout() {
+    RollingUpgradePolicy quick = RollingUpgradePolicy.builder().healthTimeout(Duration.ofSeconds(2)).build();
+    Scenario s = new Scenario(5, 1, 5, quick, AutomaticOSUpgradePolicy.defaults(),
+        b -> b.pushesHealth(false).timeToHealthy(Duration.ofMillis(500)));
+    UpgradeHistoryEntry end = s.runToEnd();
+    // the default interval is a tenth of the 2 s timeout: polls at 25, 75, 175, 375, 575 ms: seen at 575 ms
+    assertThat(end.progress().orElseThrow().successfulInstanceCount()).isEqualTo(5);
+    assertThat(duration(end)).isEqualTo(Duration.ofMillis(5 * (60_000 + 575)));
   }
 
   @Test
