@@ -55,6 +55,8 @@ public final class SerialExecutor {
   private final Object lock = new Object();
   private final ArrayDeque<Runnable> mailbox = new ArrayDeque<>(); // guarded by itself
   private boolean drainScheduled; // guarded by mailbox
+  private Thread drainer; // guarded by mailbox: the thread draining now
+  private volatile boolean drainerInPlugin; // the drainer is inside a plug-in call, which may block
   private final Map<String, String> mdc = new LinkedHashMap<>(); // guarded by lock
   private List<Runnable> outbox = new ArrayList<>(); // guarded by lock
   private int depth; // guarded by lock
@@ -94,7 +96,8 @@ public final class SerialExecutor {
     boolean schedule;
     synchronized (mailbox) {
       mailbox.add(action);
-      schedule = !drainScheduled;
+      // a drainer stuck in a plug-in that blocks must not hold up answers from other threads
+      schedule = !drainScheduled || (drainerInPlugin && drainer != Thread.currentThread());
       drainScheduled = true;
     }
     if (schedule) {
@@ -175,11 +178,19 @@ public final class SerialExecutor {
     if (!calls.isEmpty()) {
       Map<String, String> context = read(() -> new LinkedHashMap<>(mdc));
       context.forEach(MDC::put);
+      boolean draining;
+      synchronized (mailbox) {
+        draining = drainer == Thread.currentThread();
+      }
+      drainerInPlugin |= draining;
       try {
         for (Runnable call : calls) {
           call.run();
         }
       } finally {
+        if (draining) {
+          drainerInPlugin = false;
+        }
         context.keySet().forEach(MDC::remove);
       }
     }
@@ -293,6 +304,9 @@ public final class SerialExecutor {
 
   private void drain() {
     boolean drained = false;
+    synchronized (mailbox) {
+      drainer = Thread.currentThread();
+    }
     try {
       while (true) {
         Runnable next;
@@ -301,6 +315,9 @@ public final class SerialExecutor {
           if (next == null) {
             drainScheduled = false;
             drained = true;
+            if (drainer == Thread.currentThread()) {
+              drainer = null;
+            }
             return;
           }
         }
