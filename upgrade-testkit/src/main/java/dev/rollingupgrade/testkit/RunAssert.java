@@ -64,9 +64,10 @@ public final class RunAssert {
     return this;
   }
 
-  /** Exactly these instances were upgraded (in any order). */
+  /** Exactly these instances were upgraded (in any order), by the run's kind of change. */
   public RunAssert hasUpgraded(String... instanceIds) {
-    return sameIds("upgraded", DriverCall.Kind.REPLACE_OS_DISK, instanceIds);
+    return sameIds("upgraded", run.kind() == dev.rollingupgrade.core.run.UpgradeKind.MODEL
+        ? DriverCall.Kind.APPLY_LATEST_MODEL : DriverCall.Kind.REPLACE_OS_DISK, instanceIds);
   }
 
   /** Exactly these instances were rolled back (in any order). */

@@ -13,6 +13,7 @@ import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.run.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
+import dev.rollingupgrade.core.run.UpgradeKind;
 import dev.rollingupgrade.testkit.fleet.DriverCall;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import dev.rollingupgrade.testkit.fleet.FakeInstance;
@@ -45,6 +46,7 @@ public final class RolloutInvariants {
   private final Map<String, FakeInstance> byId = new LinkedHashMap<>();
   private final Set<String> protectedIds = new LinkedHashSet<>();
   private final Map<String, HealthState> initialHealth = new LinkedHashMap<>();
+  private final Set<String> initialLatestModel = new LinkedHashSet<>();
   private final long initialChangeCount;
 
   private RolloutInvariants(ScaleSet scaleSet, FakeFleet fleet) {
@@ -54,6 +56,9 @@ public final class RolloutInvariants {
     for (FakeInstance i : fleet.instances()) {
       initialImages.put(i.id(), i.image());
       initialHealth.put(i.id(), i.health());
+      if (i.runsLatestModel()) {
+        initialLatestModel.add(i.id());
+      }
       byId.put(i.id(), i);
       if (i.isProtected()) {
         protectedIds.add(i.id());
@@ -92,8 +97,10 @@ public final class RolloutInvariants {
     int cap = (int) Math.max(1, (long) n * policy.maxBatchInstancePercent() / 100);
     int budget = (int) ((long) n * policy.maxUnhealthyInstancePercent() / 100);
     Set<String> candidates = new LinkedHashSet<>();
+    boolean modelRun = run.kind() == UpgradeKind.MODEL;
     initialImages.forEach((id, image) -> {
-      if (!image.sameImageAs(target) && !protectedIds.contains(id)) {
+      boolean atTarget = modelRun ? initialLatestModel.contains(id) : image.sameImageAs(target);
+      if (!atTarget && !protectedIds.contains(id)) {
         candidates.add(id);
       }
     });
@@ -183,8 +190,10 @@ public final class RolloutInvariants {
     // driver calls: upgrades only of batch members after their batch started, never twice; rollbacks only where allowed
     boolean breachRollbackAllowed = policy.rollbackFailedInstancesOnPolicyBreach() && end.error()
         .flatMap(x -> x.code()).filter(RollingUpgradeErrorCodes.UPGRADED_UNHEALTHY::equals).isPresent();
-    boolean automaticRollback = startedBy != UpgradeOperationInvoker.USER
-        && !scaleSet.upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback();
+    boolean automaticRollback = run.rollsBack();
+    if (run.startedBy() != startedBy) {
+      v.add("started by: the run says " + run.startedBy().azureName() + ", the check was told " + startedBy.azureName());
+    }
     Map<String, Integer> upgrades = new TreeMap<>();
     for (DriverCall call : calls) {
       if (!call.changedState()) {
@@ -199,7 +208,7 @@ public final class RolloutInvariants {
           v.add("rollback: " + id + " was restored at " + call.time() + " but never failed");
         } else if (!automaticRollback && !breachRollbackAllowed) {
           v.add("rollback: " + id + " was restored at " + call.time() + " though rollback was off (started by "
-              + startedBy.azureName() + ")");
+              + startedBy.azureName() + ", rollback off)");
         }
         continue;
       }

@@ -220,6 +220,13 @@ public final class FakeInstance {
     return this;
   }
 
+  /** Whether the instance runs the scale set's latest model now. */
+  public boolean runsLatestModel() {
+    synchronized (fleet) {
+      return latestModelApplied;
+    }
+  }
+
   /** Whether the instance runs the scale set's latest model. */
   public FakeInstance latestModelApplied(boolean applied) {
     synchronized (fleet) {

@@ -1,6 +1,7 @@
 package dev.rollingupgrade.testkit.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
@@ -9,6 +10,9 @@ import dev.rollingupgrade.core.run.RollingUpgrade;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.run.UpgradeKind;
 import dev.rollingupgrade.testkit.fleet.DriverCall;
+import dev.rollingupgrade.core.run.InstanceOutcome;
+import dev.rollingupgrade.testkit.RolloutTestEnvironment;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A run of kind MODEL applies the latest model to instances that lack it, and never rolls back. */
@@ -30,5 +34,32 @@ class ModelUpgradeTest {
     // 1 of 2 upgraded failed: 50 % > 20 %
     assertThat(end.runningStatus().orElseThrow().code()).contains(RollingUpgradeStatusCode.FAULTED);
     assertThat(s.fleet.instance("3").image()).isEqualTo(Scenario.OLD);
+  }
+
+  @Test
+  void theInvariantCheckerAndRunAssertJudgeAModelRunByItsOwnTarget() {
+    RolloutTestEnvironment env = RolloutTestEnvironment.create();
+    env.fleet().instances().forEach(i -> i.latestModelApplied(Integer.parseInt(i.id()) % 3 != 0));
+    RollingUpgradeRun run = env.start(env.scaleSet(), u -> u.kind(UpgradeKind.MODEL));
+    env.runUntilDone();
+    List<String> stale = env.fleet().instances().stream().map(i -> i.id())
+        .filter(id -> Integer.parseInt(id) % 3 == 0).toList();
+    env.assertThat(run).obeysPolicy().isCompleted().hasUpgraded(stale.toArray(String[]::new));
+    assertThat(run.outcomes().stream().filter(o -> o.state() == InstanceOutcome.State.UPGRADED).map(o -> o.instanceId()))
+        .containsExactlyInAnyOrderElementsOf(stale);
+    assertThat(run.outcomes().stream().filter(o -> o.state() == InstanceOutcome.State.SKIPPED)).hasSize(
+        env.fleet().size() - stale.size());
+    assertThat(run.rollsBack()).isFalse();
+  }
+
+  @Test
+  void theCheckerCatchesAModelRunThatTouchedAnInstanceAlreadyOnTheModel() {
+    RolloutTestEnvironment env = RolloutTestEnvironment.create();
+    env.fleet().instances().forEach(i -> i.latestModelApplied(!i.id().equals("0")));
+    RollingUpgradeRun run = env.start(env.scaleSet(), u -> u.kind(UpgradeKind.MODEL));
+    env.runUntilDone();
+    env.fleet().applyLatestModel(env.fleet().scaleSetName(), "1"); // a stray call behind the run's back
+    assertThatThrownBy(() -> env.assertThat(run).obeysPolicy()).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("never touched");
   }
 }
