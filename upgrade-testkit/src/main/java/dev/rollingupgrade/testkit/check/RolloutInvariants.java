@@ -190,7 +190,9 @@ public final class RolloutInvariants {
     // driver calls: upgrades only of batch members after their batch started, never twice; rollbacks only where allowed
     boolean breachRollbackAllowed = policy.rollbackFailedInstancesOnPolicyBreach() && end.error()
         .flatMap(x -> x.code()).filter(RollingUpgradeErrorCodes.UPGRADED_UNHEALTHY::equals).isPresent();
-    boolean automaticRollback = run.rollsBack();
+    // the run's own setting; judged by the trigger's default when the caller says another trigger started it
+    boolean automaticRollback = run.startedBy() == startedBy ? run.rollsBack()
+        : startedBy != UpgradeOperationInvoker.USER && !scaleSet.upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback();
     if (run.startedBy() != startedBy) {
       v.add("started by: the run says " + run.startedBy().azureName() + ", the check was told " + startedBy.azureName());
     }
