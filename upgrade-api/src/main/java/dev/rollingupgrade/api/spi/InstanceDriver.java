@@ -12,7 +12,14 @@ import java.util.concurrent.CompletionStage;
  * and completes its stage when the work is done; failures complete the stage exceptionally
  * (the SDK treats a throw the same way, and a stage that never completes as a timeout). The
  * SDK calls many instances concurrently, so implementations must be thread-safe; they need not
- * use a thread per call.
+ * use a thread per call, and must not block the calling thread (a call that does is reported with
+ * a WARN, and holds up the calls after it).
+ *
+ * <p>When the SDK gives up on a call (its timeout passed), it cancels the stage the call returned
+ * ({@code CompletableFuture.cancel}) before doing anything else with the instance. It may then call
+ * {@link #restorePreviousOsDisk} for that instance while the cancelled {@link #replaceOsDisk} is
+ * still running on the machine: the driver should let the restore wait for, or abort, the
+ * replacement, so that the restore is the last thing applied.
  */
 public interface InstanceDriver {
   /** Lists the instances of a scale set with their placement and state. */
