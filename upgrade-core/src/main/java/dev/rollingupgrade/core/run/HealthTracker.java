@@ -62,9 +62,11 @@ final class HealthTracker {
     return subscription.isPresent();
   }
 
-  /** Ends the subscription and every wait. */
+  /** Ends the subscription (a plug-in call: outside the run's lock) and every wait. */
   void stop() {
-    subscription.ifPresent(Cancellable::cancel);
+    Optional<Cancellable> ending = subscription;
+    subscription = Optional.empty();
+    executor.outside(() -> ending.ifPresent(Cancellable::cancel));
     for (Wait w : waits) {
       if (w != null) {
         w.cancel();
