@@ -16,7 +16,8 @@ import java.util.concurrent.CompletionStage;
  * a WARN, and holds up the calls after it).
  *
  * <p>When the SDK gives up on a call (its timeout passed), it cancels the stage the call returned
- * ({@code CompletableFuture.cancel}) before doing anything else with the instance. It may then call
+ * ({@code CompletableFuture.cancel}) before doing anything else with the instance (a call that
+ * blocks its thread gets the cancel on its stage only once it returns it). It may then call
  * {@link #restorePreviousOsDisk} for that instance while the cancelled {@link #replaceOsDisk} is
  * still running on the machine: the driver should let the restore wait for, or abort, the
  * replacement, so that the restore is the last thing applied.

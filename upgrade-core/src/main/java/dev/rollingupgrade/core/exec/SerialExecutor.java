@@ -38,7 +38,8 @@ import org.slf4j.MDC;
  *   <li>{@link #call} bounds a plug-in call by a timeout whose timer is armed before the call is
  *       made: a plug-in that blocks its calling thread still times out on time (when the scheduler
  *       has another thread), is told so by a cancel of the stage it returns, and is reported with
- *       one WARN naming the call and how long it blocked.
+ *       one WARN naming the call and how long it blocked. Answers queued meanwhile wait for the
+ *       blocked thread: one drainer at a time keeps state changes in the order they came.
  *   <li>A state change that throws a {@link RuntimeException} goes to the failure handler; an
  *       {@link Error} propagates.
  * </ul>
@@ -55,8 +56,6 @@ public final class SerialExecutor {
   private final Object lock = new Object();
   private final ArrayDeque<Runnable> mailbox = new ArrayDeque<>(); // guarded by itself
   private boolean drainScheduled; // guarded by mailbox
-  private Thread drainer; // guarded by mailbox: the thread draining now
-  private volatile boolean drainerInPlugin; // the drainer is inside a plug-in call, which may block
   private final Map<String, String> mdc = new LinkedHashMap<>(); // guarded by lock
   private List<Runnable> outbox = new ArrayList<>(); // guarded by lock
   private int depth; // guarded by lock
@@ -96,8 +95,7 @@ public final class SerialExecutor {
     boolean schedule;
     synchronized (mailbox) {
       mailbox.add(action);
-      // a drainer stuck in a plug-in that blocks must not hold up answers from other threads
-      schedule = !drainScheduled || (drainerInPlugin && drainer != Thread.currentThread());
+      schedule = !drainScheduled;
       drainScheduled = true;
     }
     if (schedule) {
@@ -178,19 +176,11 @@ public final class SerialExecutor {
     if (!calls.isEmpty()) {
       Map<String, String> context = read(() -> new LinkedHashMap<>(mdc));
       context.forEach(MDC::put);
-      boolean draining;
-      synchronized (mailbox) {
-        draining = drainer == Thread.currentThread();
-      }
-      drainerInPlugin |= draining;
       try {
         for (Runnable call : calls) {
           call.run();
         }
       } finally {
-        if (draining) {
-          drainerInPlugin = false;
-        }
         context.keySet().forEach(MDC::remove);
       }
     }
@@ -246,6 +236,16 @@ public final class SerialExecutor {
     if (stopped) {
       return;
     }
+    if (timeout.isZero()) {
+      CompletionStage<T> stage = invokeOnce(what, invoke);
+      if (stage instanceof CompletableFuture<T> done && done.isDone()) {
+        done.whenComplete((value, failure) -> execute(() -> onDone.accept(value, unwrap(failure))));
+      } else {
+        cancelStage(stage);
+        execute(() -> onDone.accept(null, new TimeoutException("no time left for an answer")));
+      }
+      return;
+    }
     AtomicBoolean answered = new AtomicBoolean();
     CompletableFuture<CompletionStage<T>> returned = new CompletableFuture<>();
     // armed before the call: a plug-in that blocks this thread still times out on time
@@ -255,6 +255,25 @@ public final class SerialExecutor {
         runNow(() -> onDone.accept(null, new TimeoutException("no answer within " + timeout)));
       }
     });
+    CompletionStage<T> stage = invokeOnce(what, invoke);
+    returned.complete(stage);
+    if (stage instanceof CompletableFuture<T> done && done.isDone()) {
+      if (answered.compareAndSet(false, true)) {
+        timer.cancel(); // answered already (a cached health read, say)
+        done.whenComplete((value, failure) -> execute(() -> onDone.accept(value, unwrap(failure))));
+      }
+      return;
+    }
+    stage.whenComplete((value, failure) -> {
+      if (answered.compareAndSet(false, true)) {
+        timer.cancel();
+        execute(() -> onDone.accept(value, unwrap(failure)));
+      }
+    });
+  }
+
+  /** Makes the call; a throw or a null becomes a failed stage; a call that blocks is reported. */
+  private <T> CompletionStage<T> invokeOnce(Supplier<String> what, Supplier<? extends CompletionStage<T>> invoke) {
     Instant start = scheduler.now();
     CompletionStage<T> stage;
     try {
@@ -270,20 +289,7 @@ public final class SerialExecutor {
       LOG.warn("{} blocked its calling thread for {} ms: plug-ins should return a CompletionStage at once",
           what.get(), blocked.toMillis());
     }
-    returned.complete(stage);
-    if (stage instanceof CompletableFuture<T> done && done.isDone()) {
-      if (answered.compareAndSet(false, true)) {
-        timer.cancel(); // answered already (a cached health read, say)
-        done.whenComplete((value, failure) -> execute(() -> onDone.accept(value, unwrap(failure))));
-      }
-      return;
-    }
-    stage.whenComplete((value, failure) -> {
-      if (answered.compareAndSet(false, true)) {
-        timer.cancel();
-        execute(() -> onDone.accept(value, unwrap(failure)));
-      }
-    });
+    return stage;
   }
 
   private static void cancelStage(CompletionStage<?> stage) {
@@ -304,9 +310,6 @@ public final class SerialExecutor {
 
   private void drain() {
     boolean drained = false;
-    synchronized (mailbox) {
-      drainer = Thread.currentThread();
-    }
     try {
       while (true) {
         Runnable next;
@@ -315,9 +318,6 @@ public final class SerialExecutor {
           if (next == null) {
             drainScheduled = false;
             drained = true;
-            if (drainer == Thread.currentThread()) {
-              drainer = null;
-            }
             return;
           }
         }

@@ -54,7 +54,17 @@ final class HealthTracker {
     waits = new Wait[state.table.size()];
     executor.outside(() -> {
       Optional<Cancellable> s = signal.subscribe(scaleSetName, (id, h) -> executor.execute(() -> pushed(id, h)));
-      executor.read(() -> subscription = s == null ? Optional.empty() : s);
+      Optional<Cancellable> got = s == null ? Optional.empty() : s;
+      boolean keep = executor.read(() -> {
+        if (executor.isStopped()) {
+          return false; // abandoned meanwhile
+        }
+        subscription = got;
+        return true;
+      });
+      if (!keep) {
+        got.ifPresent(Cancellable::cancel);
+      }
     });
   }
 

@@ -36,6 +36,7 @@ final class ResumedBatch {
       run.done.complete(state.history().orElseThrow());
       return;
     }
+    run.begunAlready();
     run.keepLease();
     run.executor.execute(() -> {
       LOG.info("run {} resumed from its journal: {} succeeded, {} failed, {} in flight", run.runId, state.succeeded,
@@ -103,7 +104,7 @@ final class ResumedBatch {
             + RunLifecycle.describe(failure));
         case LANDED -> run.awaitHealthy(i, run.now().plus(state.settings.policy().healthTimeout()), true);
         case FAILED -> run.instanceFailed(i, UPGRADE_FAILED, "the upgrade failed while the run was stopped");
-        default -> run.issueUpgrade(i);
+        default -> run.withLease(() -> run.issueUpgrade(i)); // no record precedes this call: fence it
       }
     });
   }

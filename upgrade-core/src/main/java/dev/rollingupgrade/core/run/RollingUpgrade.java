@@ -76,7 +76,7 @@ public final class RollingUpgrade {
     return this;
   }
 
-  /** Adds a listener for the run's events (called outside the run's lock, in order). */
+  /** Adds a listener for the run's events (called outside the run's lock; see {@link UpgradeListener}). */
   public RollingUpgrade listener(UpgradeListener listener) {
     wiring.listener(listener);
     return this;

@@ -101,12 +101,24 @@ public final class RolloutRecovery {
     return wiring.store.unfinishedRuns();
   }
 
-  /** Resumes every unfinished run that nobody holds; returns their handles in the store's order. */
+  /**
+   * Resumes every unfinished run that nobody holds; returns their handles in the store's order. A
+   * run that cannot be resumed (a journal of another format, a model that cannot be had) is logged
+   * as an ERROR naming it and why, left to whoever can read it, and does not stop the others.
+   */
   public List<RollingUpgradeRun> resumeAll() {
     List<RollingUpgradeRun> runs = new ArrayList<>();
     for (String runId : wiring.store.unfinishedRuns()) {
-      claim(runId).ifPresentOrElse(lease -> runs.add(resume(lease)),
-          () -> LOG.info("run {} is held by another owner: left to it", runId));
+      Optional<Lease> lease = claim(runId);
+      if (lease.isEmpty()) {
+        LOG.info("run {} is held by another owner: left to it", runId);
+        continue;
+      }
+      try {
+        runs.add(resume(lease.get()));
+      } catch (RuntimeException e) {
+        LOG.error("run {} cannot be resumed here: {}", runId, e.getMessage());
+      }
     }
     return runs;
   }

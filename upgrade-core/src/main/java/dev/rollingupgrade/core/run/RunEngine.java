@@ -126,7 +126,7 @@ final class RunEngine extends RunLifecycle {
       gateSince = now();
     }
     boolean waitedEnough = !now().isBefore(gateSince.plus(policy().healthTimeout()));
-    if (state.initializingLive > 0 && !waitedEnough) {
+    if (state.initializingLive > 0 && !waitedEnough && !state.cancelRequested) {
       LOG.debug("{} instances initializing: waiting before the gate", state.initializingLive);
       gateRetry = () -> gate(beforeFirstBatch, pass);
       // pushed health re-runs the gate as soon as nothing initializes; the timer ends the wait (or polls)
@@ -156,6 +156,13 @@ final class RunEngine extends RunLifecycle {
     finish(RollingUpgradeStatusCode.FAULTED, error(stop.get(), unhealthy + " of " + n + " instances unhealthy " + when
         + " (" + PolicyChecks.percent(unhealthy, n) + " > " + policy().maxUnhealthyInstancePercent() + " %): "
         + shortList(ids), details));
+  }
+
+  @Override
+  void cancelRequested() {
+    if (gateRetry != null) {
+      retryGate(); // no need to wait for initializing instances: no batch will start
+    }
   }
 
   private void retryGate() {

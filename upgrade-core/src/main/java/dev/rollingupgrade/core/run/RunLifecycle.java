@@ -46,6 +46,7 @@ abstract class RunLifecycle {
   final CompletableFuture<UpgradeHistoryEntry> done = new CompletableFuture<>();
   private final Duration leaseDuration;
   private boolean ending; // the final record is on its way
+  private boolean begun; // the run's first record was written (or the run was resumed)
   private boolean stopped; // abandoned, lease lost, or the store failed for good
   Cancellable pauseTimer;
   Cancellable gateTimer;
@@ -83,6 +84,9 @@ abstract class RunLifecycle {
    * effect it enables). A store that answers later holds the run's other state changes until then.
    */
   void commit(RunEvent event, Runnable then) {
+    if (ending && !(event instanceof RunFinished)) {
+      return; // the run ended: answers still coming in decide nothing
+    }
     Instant time = now();
     CompletionStage<Void> durable = journal.append(List.of(event), time);
     CompletableFuture<Void> f = durable instanceof CompletableFuture<Void> cf ? cf : null;
@@ -96,6 +100,9 @@ abstract class RunLifecycle {
   }
 
   private void applied(RunEvent event, Instant time, Throwable failure, Runnable then) {
+    if (event instanceof RunEvent.RunStarted) {
+      begun = true;
+    }
     if (failure != null) {
       journal.rewind(1);
       journalFailed(SerialExecutor.unwrap(failure), event instanceof RunFinished);
@@ -151,6 +158,7 @@ abstract class RunLifecycle {
           message);
       release();
       done.complete(history);
+      executor.stop(); // nothing more runs; the listeners above are still told
     });
   }
 
@@ -163,8 +171,13 @@ abstract class RunLifecycle {
       if (ending || state.isFinished() || state.cancelRequested) {
         return;
       }
+      if (!begun) {
+        executor.execute(this::cancel); // the first record comes first
+        return;
+      }
       commit(new CancelRequested(), () -> {
         LOG.info("cancel requested: no new batch will start");
+        cancelRequested();
         if (pauseTimer != null) {
           pauseTimer.cancel();
           pauseTimer = null;
@@ -172,6 +185,14 @@ abstract class RunLifecycle {
         }
       });
     });
+  }
+
+  /** A cancel was just made durable: the batch loop may stop waiting. */
+  abstract void cancelRequested();
+
+  /** A resumed run: its first record is in the journal. */
+  void begunAlready() {
+    begun = true;
   }
 
   /** Stops driving the run at once, leaving it unfinished in the store for another owner. */
@@ -202,10 +223,25 @@ abstract class RunLifecycle {
         stop("lost its lease: another owner drives it now", e);
         return;
       } catch (RuntimeException e) {
+        if (!now().isBefore(journal.lease().expiresAt())) {
+          stop("could not renew its lease before it expired: another owner may drive it now", e);
+          return;
+        }
         LOG.warn("could not renew the lease of run {}; trying again", runId, e);
       }
       keepLease();
     });
+  }
+
+  /** Renews the lease now, then goes on: for a side effect no new record precedes (a resumed upgrade). */
+  void withLease(Runnable then) {
+    try {
+      journal.renew();
+    } catch (RuntimeException e) {
+      stop("could not confirm its lease before a driver call", e);
+      return;
+    }
+    then.run();
   }
 
   private void release() {

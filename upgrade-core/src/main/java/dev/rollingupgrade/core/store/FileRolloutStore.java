@@ -222,14 +222,31 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
     if (closed) {
       throw new IllegalStateException("journal " + path + " is closed");
     }
+    long start = -1;
     try {
+      start = channel.position();
       ByteBuffer buffer = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
       channel.force(false); // durable before the decision's side effect
     } catch (IOException e) {
+      cutBackTo(start); // a failed group leaves nothing behind: later groups must follow a whole line
       throw new UncheckedIOException("cannot write journal " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void cutBackTo(long offset) {
+    if (offset < 0) {
+      return;
+    }
+    try {
+      channel.truncate(offset);
+      channel.position(offset);
+    } catch (IOException again) {
+      closed = true; // the file may end in a partial line: refuse every later append
+      LOG.error("journal {}: a failed write could not be cut back to byte {}; the store takes no more appends",
+          path, offset, again);
     }
   }
 

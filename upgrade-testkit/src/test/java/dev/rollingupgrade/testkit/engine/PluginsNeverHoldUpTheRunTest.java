@@ -115,9 +115,14 @@ class PluginsNeverHoldUpTheRunTest {
         return CompletableFuture.completedFuture(null);
       }
     };
+    CountDownLatch timedOut = new CountDownLatch(1);
     try (SystemScheduler scheduler = SystemScheduler.withThreads(2)) {
       RollingUpgradeRun run = RollingUpgrade.of(oneBatch()).driver(driver).health(driver).scheduler(scheduler)
-          .callTimeout(Duration.ofMillis(800)).healthPollInterval(Duration.ofMillis(50)).start();
+          .callTimeout(Duration.ofMillis(800)).healthPollInterval(Duration.ofMillis(50)).listener(e -> {
+            if (e.type() == dev.rollingupgrade.api.event.UpgradeEventType.INSTANCE_FAILED) {
+              timedOut.countDown();
+            }
+          }).start();
       assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
       // the driver holds a scheduler thread now; the run's lock is free
       assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
@@ -128,17 +133,19 @@ class PluginsNeverHoldUpTheRunTest {
         assertThat(run.status().runningStatus().orElseThrow().lastAction())
             .contains(dev.rollingupgrade.api.status.RollingUpgradeActionType.CANCEL);
       });
-      // the call times out while the driver still blocks: the run ends before it is let go
-      var end = run.completion().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      // the call times out at callTimeout while the driver still blocks
+      assertThat(timedOut.await(5, TimeUnit.SECONDS)).isTrue();
       assertThat(unblock.getCount()).as("the driver still blocks").isEqualTo(1);
-      // the cancel came while the last batch ran: that batch finished, and with it the run
-      assertThat(end.runningStatus().orElseThrow().code()).contains(RollingUpgradeStatusCode.COMPLETED);
       InstanceOutcome blocked = run.outcome("2").orElseThrow();
       assertThat(blocked.state()).isEqualTo(InstanceOutcome.State.FAILED);
       assertThat(blocked.errorCode()).contains(RollingUpgradeErrorCodes.UPGRADE_TIMED_OUT);
+      unblock.countDown();
+      // answers queued behind the blocked thread follow once it is let go
+      var end = run.completion().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      // the cancel came while the last batch ran: that batch finished, and with it the run
+      assertThat(end.runningStatus().orElseThrow().code()).contains(RollingUpgradeStatusCode.COMPLETED);
       assertThat(run.outcome("0").orElseThrow().state()).isEqualTo(InstanceOutcome.State.UPGRADED);
       assertThat(run.outcome("1").orElseThrow().state()).isEqualTo(InstanceOutcome.State.UPGRADED);
-      unblock.countDown();
       // the stage it returned at last is cancelled: the driver learns the run gave up on it
       assertThatThrownBy(() -> lateStage.get(5, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
     }
