@@ -84,13 +84,9 @@ final class HealthTracker {
     }
   }
 
-  /** Calls {@code action} after every pushed change until {@link #clearOnPush()}. */
+  /** Calls {@code action} after every pushed change. */
   void onPush(Runnable action) {
     this.onPush = action;
-  }
-
-  void clearOnPush() {
-    this.onPush = null;
   }
 
   /** Reads every instance's health, then goes on. */

@@ -65,8 +65,4 @@ final class RunJournal {
   Lease lease() {
     return lease;
   }
-
-  RolloutStore store() {
-    return store;
-  }
 }

@@ -271,10 +271,6 @@ abstract class RunLifecycle {
     gateTimer = null;
   }
 
-  boolean isStopped() {
-    return stopped;
-  }
-
   static String describe(Throwable t) {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
