@@ -181,9 +181,7 @@ public final class RollingUpgrade {
     var settings = new RunEvent.RunStarted(scaleSet, kind, startedBy,
         Optional.ofNullable(targetImage).orElse(scaleSet.virtualMachineProfile().imageReference()), policy, rollsBack,
         secrets, options.callTimeout(), options.healthCallTimeout(), pollInterval);
-    RunJournal journal = new RunJournal(store, lease, scaleSet.name(), 0, options.leaseDuration());
-    RunEngine engine = new RunEngine(new RunParts(settings, id, wiring.scheduler.now(), wiring.driver, wiring.health,
-        wiring.scheduler, wiring.listeners, journal, options.leaseDuration()));
+    RunEngine engine = wiring.engine(settings, wiring.scheduler.now(), lease, 0);
     engine.start();
     return new RollingUpgradeRun(engine);
   }

@@ -162,10 +162,7 @@ public final class RolloutRecovery {
             + " have protectedSettings, which the journal never holds; give models(...) to resume it");
       }
       var settings = (RunEvent.RunStarted) EventCodec.decode(first, Optional.ofNullable(model));
-      RunJournal journal = new RunJournal(wiring.store, lease, scaleSetName, records.size(),
-          wiring.options.leaseDuration());
-      RunEngine engine = new RunEngine(new RunParts(settings, runId, first.time(), wiring.driver, wiring.health,
-          wiring.scheduler, wiring.listeners, journal, wiring.options.leaseDuration()));
+      RunEngine engine = wiring.engine(settings, first.time(), lease, records.size());
       new ResumedBatch(engine).resume(records);
       return new RollingUpgradeRun(engine);
     } catch (RuntimeException e) {

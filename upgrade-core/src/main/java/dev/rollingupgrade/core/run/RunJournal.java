@@ -62,6 +62,10 @@ final class RunJournal {
     store.release(lease);
   }
 
+  Duration leaseDuration() {
+    return leaseDuration;
+  }
+
   Lease lease() {
     return lease;
   }

@@ -44,7 +44,6 @@ abstract class RunLifecycle {
   final Duration pollInterval;
   final boolean rollback;
   final CompletableFuture<UpgradeHistoryEntry> done = new CompletableFuture<>();
-  private final Duration leaseDuration;
   private boolean ending; // the final record is on its way
   private boolean begun; // the run's first record was written (or the run was resumed)
   private boolean stopped; // abandoned, lease lost, or the store failed for good
@@ -70,7 +69,6 @@ abstract class RunLifecycle {
     this.reads = new DriverReads(executor, driver, name, callTimeout, pollInterval);
     this.rollbacks = new Rollbacks((RunEngine) this);
     this.rollback = settings.rollback() && action.canUndo();
-    this.leaseDuration = p.leaseDuration();
     executor.mdc("scaleSet", name);
     executor.mdc("runId", runId);
   }
@@ -216,7 +214,7 @@ abstract class RunLifecycle {
 
   /** Keeps the lease while the run is driven: renewed every third of its duration. */
   void keepLease() {
-    leaseTimer = executor.schedule(leaseDuration.dividedBy(3), () -> {
+    leaseTimer = executor.schedule(journal.leaseDuration().dividedBy(3), () -> {
       try {
         journal.renew();
       } catch (LeaseLostException e) {

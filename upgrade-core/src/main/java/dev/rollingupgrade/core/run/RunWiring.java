@@ -44,6 +44,13 @@ final class RunWiring {
     options = Objects.requireNonNull(o, "options");
   }
 
+  /** The engine of a run whose journal (under {@code lease}) goes on at {@code nextSequence}. */
+  RunEngine engine(RunEvent.RunStarted settings, java.time.Instant startTime, dev.rollingupgrade.api.spi.Lease lease,
+      long nextSequence) {
+    RunJournal journal = new RunJournal(store, lease, settings.model().name(), nextSequence, options.leaseDuration());
+    return new RunEngine(new RunParts(settings, lease.runId(), startTime, driver, health, scheduler, listeners, journal));
+  }
+
   /** @throws IllegalStateException naming the first missing plug-in */
   void requireAll(String who) {
     require(driver, "driver(InstanceDriver)", who);
