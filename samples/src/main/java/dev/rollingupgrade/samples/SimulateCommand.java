@@ -22,8 +22,17 @@ final class SimulateCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--instances", required = true, paramLabel = "N", description = "fleet size, 1..1000000")
-  private int instances;
+  @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "single-set",
+      description = "single-set (one rolling upgrade, the default) or multi-region (automatic OS upgrades: six regions "
+          + "in three geo pairs, two releases, the second breaking health in --failing-region)")
+  private String scenario;
+
+  @Option(names = "--failing-region", paramLabel = "REGION", defaultValue = "westeurope",
+      description = "multi-region: where the second release breaks health (default: ${DEFAULT-VALUE})")
+  private String failingRegion;
+
+  @Option(names = "--instances", paramLabel = "N", description = "single-set: fleet size, 1..1000000 (required)")
+  private Integer instances;
 
   @Option(names = "--seed", required = true, paramLabel = "S", description = "seed of the fleet's faults and latencies")
   private long seed;
@@ -49,6 +58,17 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (scenario.equals("multi-region")) {
+      return MultiRegionReport.print(out, spec.commandLine().getErr(), seed, failingRegion, json);
+    }
+    if (!scenario.equals("single-set")) {
+      spec.commandLine().getErr().println("simulate: --scenario must be single-set or multi-region, got " + scenario);
+      return 2;
+    }
+    if (instances == null) {
+      spec.commandLine().getErr().println("simulate: --instances N is required for the single-set scenario");
+      return 2;
+    }
     Simulation simulation;
     try {
       simulation = Simulation.builder().instances(instances).seed(seed).faultRate(faultRate).zones(zones)

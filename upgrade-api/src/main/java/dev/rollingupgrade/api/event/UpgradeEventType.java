@@ -1,6 +1,6 @@
 package dev.rollingupgrade.api.event;
 
-/** What happened in a run. */
+/** What happened in a run, a rollout across regions, or the automatic upgrade service. */
 public enum UpgradeEventType {
   /** The run started (after its pre-check passed). */
   RUN_STARTED,
@@ -21,5 +21,15 @@ public enum UpgradeEventType {
   /** Every instance of a batch has an outcome. */
   BATCH_FINISHED,
   /** The run ended: completed, cancelled or faulted (see the event's code and message). */
-  RUN_FINISHED
+  RUN_FINISHED,
+  /** Automatic OS upgrades saw a newer image version for a scale set (message: the version, and when its rollout is due). */
+  RELEASE_DETECTED,
+  /** The image catalog could not be read; retried with backoff (message: the error, and when the retry is). */
+  CATALOG_ERROR,
+  /** A multi-region rollout of an image release started (runId: the rollout id; message: its phases). */
+  ROLLOUT_STARTED,
+  /** A phase of a rollout started (batch: the phase number; message: its regions). */
+  ROLLOUT_PHASE_STARTED,
+  /** A rollout ended: completed, faulted at a phase (later phases untouched) or cancelled. */
+  ROLLOUT_FINISHED
 }

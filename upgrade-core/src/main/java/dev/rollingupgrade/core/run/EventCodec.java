@@ -75,6 +75,7 @@ final class EventCodec {
       a.put("callTimeout", e.callTimeout().toString());
       a.put("healthCallTimeout", e.healthCallTimeout().toString());
       a.put("healthPollInterval", e.healthPollInterval().toString());
+      e.rollout().ifPresent(r -> a.put("rollout", r));
     } else if (event instanceof Planned e) {
       kind = PLANNED;
       a.put("instanceCount", String.valueOf(e.instances().size()));
@@ -150,7 +151,8 @@ final class EventCodec {
             UpgradeKind.valueOf(a.get("kind")), invoker(a.get("startedBy")), AzureJson.readImageReference(a.get("target")),
             AzureJson.readRollingUpgradePolicy(a.get("policy")), Boolean.parseBoolean(a.get("rollback")),
             Boolean.parseBoolean(a.get("hasProtectedSettings")), Duration.parse(a.get("callTimeout")),
-            Duration.parse(a.get("healthCallTimeout")), Duration.parse(a.get("healthPollInterval")));
+            Duration.parse(a.get("healthCallTimeout")), Duration.parse(a.get("healthPollInterval")),
+            Optional.ofNullable(a.get("rollout")));
         case PLANNED -> new Planned(PlanTable.read(a.get("instances")));
         case BATCH_STARTED -> new BatchStarted(Integer.parseInt(a.get("batch")), readIds(a.get("instances")),
             a.get("reason"));

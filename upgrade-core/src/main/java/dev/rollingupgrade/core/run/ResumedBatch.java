@@ -44,7 +44,7 @@ final class ResumedBatch {
       run.events.emit(UpgradeEventType.RUN_RESUMED, state.batchNumber, List.of(), null, state.succeeded
           + " succeeded, " + state.failed + " failed, " + state.inFlight + " in flight when the run was picked up");
       if (!state.planned()) {
-        run.listInstances(); // stopped before planning: start over from the listing
+        run.preflightThenList(); // stopped before planning: start over from the preflight
         return;
       }
       run.health.subscribe();

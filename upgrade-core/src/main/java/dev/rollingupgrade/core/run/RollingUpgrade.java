@@ -1,8 +1,10 @@
 package dev.rollingupgrade.core.run;
 
 import dev.rollingupgrade.api.ImageReference;
+import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.UpgradeMode;
+import dev.rollingupgrade.api.spi.ExternalResourceCheck;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.InstanceDriver;
 import dev.rollingupgrade.api.spi.Lease;
@@ -31,7 +33,8 @@ import java.util.Optional;
  * {@link UpgradeOperationInvoker#USER}, rollback on for platform runs only (unless the automatic
  * OS upgrade policy disables it), an {@link InMemoryRolloutStore} on the scheduler's time, and
  * the timing of {@link RunOptions#defaults()}. The upgrade mode is honoured: the platform never
- * starts a run on a {@code Manual} or {@code Automatic} scale set. A builder is not thread-safe;
+ * starts a run on a {@code Manual} or {@code Automatic} scale set, except an OS-image run of a
+ * set with automatic OS upgrades enabled (Azure rolls those in batches whatever the mode). A builder is not thread-safe;
  * the run it starts is.
  */
 public final class RollingUpgrade {
@@ -42,6 +45,8 @@ public final class RollingUpgrade {
   private UpgradeOperationInvoker startedBy = UpgradeOperationInvoker.USER;
   private Boolean rollback;
   private String runId;
+  private RollingUpgradePolicy policy;
+  private String rollout;
 
   private RollingUpgrade(ScaleSet scaleSet) {
     this.scaleSet = Objects.requireNonNull(scaleSet, "scaleSet");
@@ -106,6 +111,38 @@ public final class RollingUpgrade {
     return this;
   }
 
+  /**
+   * Checks the model's external resources (SAS tokens, certificates, secrets) before any instance
+   * is touched; a problem stops the run before its first batch with the reasons and the recovery
+   * steps. No preflight unless given.
+   */
+  public RollingUpgrade preflight(ExternalResourceCheck check) {
+    wiring.preflight(check);
+    return this;
+  }
+
+  /**
+   * The batch and health rules; the scale set's {@code rollingUpgradePolicy} by default. Automatic
+   * OS upgrades pass Azure's defaults here unless the set asks for its own rules
+   * ({@code automaticOSUpgradePolicy.useRollingUpgradePolicy}).
+   */
+  public RollingUpgrade policy(RollingUpgradePolicy policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Marks the run as one scale set's part of a multi-region rollout: the rollout resumes it after a
+   * crash, so {@link RolloutRecovery#resumeAll()} leaves it alone.
+   */
+  public RollingUpgrade partOf(String rolloutId) {
+    if (rolloutId == null || rolloutId.isBlank()) {
+      throw new IllegalArgumentException("rolloutId must not be blank");
+    }
+    this.rollout = rolloutId;
+    return this;
+  }
+
   /** The image to upgrade to (OS image runs); the model's image by default. */
   public RollingUpgrade targetImage(ImageReference image) {
     this.targetImage = Objects.requireNonNull(image, "image");
@@ -158,12 +195,14 @@ public final class RollingUpgrade {
   public RollingUpgradeRun start() {
     wiring.requireAll("a rolling upgrade");
     UpgradeMode mode = scaleSet.upgradePolicy().mode();
-    if (startedBy == UpgradeOperationInvoker.PLATFORM && mode != UpgradeMode.ROLLING) {
+    boolean automaticOs = kind == UpgradeKind.OS_IMAGE
+        && scaleSet.upgradePolicy().automaticOSUpgradePolicy().enableAutomaticOSUpgrade();
+    if (startedBy == UpgradeOperationInvoker.PLATFORM && mode != UpgradeMode.ROLLING && !automaticOs) {
       throw new IllegalStateException("scale set " + scaleSet.name() + " has upgradePolicy.mode " + mode.azureName()
-          + ": the platform never starts a rolling upgrade on it. Start one by hand (startedBy USER), or set the "
-          + "mode to Rolling to let the platform roll it");
+          + ": the platform never starts a rolling upgrade on it. Start one by hand (startedBy USER), set the "
+          + "mode to Rolling, or enable automatic OS upgrades to let the platform roll it");
     }
-    var policy = scaleSet.upgradePolicy().rollingUpgradePolicy();
+    var policy = Optional.ofNullable(this.policy).orElse(scaleSet.upgradePolicy().rollingUpgradePolicy());
     RunOptions options = wiring.options;
     Duration pollInterval = options.healthPollInterval(policy.healthTimeout());
     RolloutStore store = wiring.store;
@@ -180,7 +219,7 @@ public final class RollingUpgrade {
         .anyMatch(e -> !e.protectedSettings().isEmpty());
     var settings = new RunEvent.RunStarted(scaleSet, kind, startedBy,
         Optional.ofNullable(targetImage).orElse(scaleSet.virtualMachineProfile().imageReference()), policy, rollsBack,
-        secrets, options.callTimeout(), options.healthCallTimeout(), pollInterval);
+        secrets, options.callTimeout(), options.healthCallTimeout(), pollInterval, Optional.ofNullable(rollout));
     RunEngine engine = wiring.engine(settings, wiring.scheduler.now(), lease, 0);
     engine.start();
     return new RollingUpgradeRun(engine);

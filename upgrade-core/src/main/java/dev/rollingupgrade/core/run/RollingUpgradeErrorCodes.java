@@ -10,6 +10,8 @@ public final class RollingUpgradeErrorCodes {
   public static final String UPGRADED_UNHEALTHY = "MaxUnhealthyUpgradedInstancePercentExceededInRollingUpgrade";
   /** The driver could not list the scale set's instances. */
   public static final String LIST_FAILED = "InstanceListFailed";
+  /** The preflight found external resources of the model (SAS tokens, certificates, secrets) unusable. */
+  public static final String EXTERNAL_RESOURCES = "ExternalResourcesUnavailable";
   /** The run could not go on because of an error of the SDK or a plugged-in store; see the message. */
   public static final String INTERNAL = "InternalExecutionError";
   /** Detail: an instance is unhealthy ({@code UNHEALTHY}, {@code UNKNOWN} or still initializing). */

@@ -1,6 +1,7 @@
 package dev.rollingupgrade.core.run;
 
 import dev.rollingupgrade.api.ScaleSet;
+import dev.rollingupgrade.api.spi.ExternalResourceCheck;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.InstanceDriver;
 import dev.rollingupgrade.api.spi.Lease;
@@ -81,6 +82,12 @@ public final class RolloutRecovery {
     return this;
   }
 
+  /** The preflight of a resumed run that stopped before it planned; none unless given. */
+  public RolloutRecovery preflight(ExternalResourceCheck check) {
+    wiring.preflight(check);
+    return this;
+  }
+
   /** Adds a listener to every resumed run. */
   public RolloutRecovery listener(UpgradeListener listener) {
     wiring.listener(listener);
@@ -102,13 +109,24 @@ public final class RolloutRecovery {
   }
 
   /**
-   * Resumes every unfinished run that nobody holds; returns their handles in the store's order. A
+   * Resumes every unfinished run that nobody holds; returns their handles in the store's order.
+   * Journals that are not runs (a multi-region rollout's) and the runs of a rollout are left to
+   * the rollout, which resumes them itself. A
    * run that cannot be resumed (a journal of another format, a model that cannot be had) is logged
    * as an ERROR naming it and why, left to whoever can read it, and does not stop the others.
    */
   public List<RollingUpgradeRun> resumeAll() {
     List<RollingUpgradeRun> runs = new ArrayList<>();
     for (String runId : wiring.store.unfinishedRuns()) {
+      List<RunRecord> head = wiring.store.records(runId);
+      if (!head.isEmpty() && !head.get(0).kind().equals(EventCodec.RUN_STARTED)) {
+        LOG.debug("journal {} is not a run ({}): left to its owner", runId, head.get(0).kind());
+        continue;
+      }
+      if (!head.isEmpty() && head.get(0).attributes().containsKey("rollout")) {
+        LOG.debug("run {} belongs to rollout {}: the rollout resumes it", runId, head.get(0).attributes().get("rollout"));
+        continue;
+      }
       Optional<Lease> lease = claim(runId);
       if (lease.isEmpty()) {
         LOG.info("run {} is held by another owner: left to it", runId);

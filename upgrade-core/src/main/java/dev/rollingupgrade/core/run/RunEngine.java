@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.run;
 
+import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.EXTERNAL_RESOURCES;
 import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.HEALTH_TIMEOUT;
 import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.INSTANCE_UNHEALTHY;
 import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.LIST_FAILED;
@@ -70,8 +71,27 @@ final class RunEngine extends RunLifecycle {
     keepLease();
     executor.execute(() -> commit(state.settings, () -> {
       LOG.info("rolling upgrade of {} ({}) started by {}", name, action.applyName(), state.settings.startedBy().azureName());
-      listInstances();
+      preflightThenList();
     }));
+  }
+
+  /** Checks the model's external resources, when a check is configured, before anything is touched. */
+  void preflightThenList() {
+    if (preflight.isEmpty()) {
+      listInstances();
+      return;
+    }
+    var model = state.settings.model();
+    executor.call(() -> "preflight(" + name + ")", () -> preflight.get().check(model), callTimeout, (problems, failure) -> {
+      if (failure != null) {
+        finish(RollingUpgradeStatusCode.FAULTED, error(EXTERNAL_RESOURCES, "the preflight of the external resources of "
+            + name + " did not answer: " + describe(failure) + "; no instance was touched", List.of()));
+      } else if (!problems.isEmpty()) {
+        finish(RollingUpgradeStatusCode.FAULTED, Preflight.failure(name, problems));
+      } else {
+        listInstances();
+      }
+    });
   }
 
   void listInstances() {

@@ -24,7 +24,7 @@ sealed interface RunEvent {
   /** The run's configuration, everything a resume needs besides secrets. */
   record RunStarted(ScaleSet model, UpgradeKind kind, UpgradeOperationInvoker startedBy, ImageReference target,
       RollingUpgradePolicy policy, boolean rollback, boolean hasProtectedSettings, Duration callTimeout,
-      Duration healthCallTimeout, Duration healthPollInterval) implements RunEvent {
+      Duration healthCallTimeout, Duration healthPollInterval, Optional<String> rollout) implements RunEvent {
     UpgradeMode mode() {
       return model.upgradePolicy().mode();
     }

@@ -2,6 +2,7 @@ package dev.rollingupgrade.core.run;
 
 import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.spi.Cancellable;
+import dev.rollingupgrade.api.spi.ExternalResourceCheck;
 import dev.rollingupgrade.api.spi.InstanceDriver;
 import dev.rollingupgrade.api.spi.LeaseLostException;
 import dev.rollingupgrade.api.status.ApiError;
@@ -43,6 +44,7 @@ abstract class RunLifecycle {
   final Duration callTimeout;
   final Duration pollInterval;
   final boolean rollback;
+  final Optional<ExternalResourceCheck> preflight;
   final CompletableFuture<UpgradeHistoryEntry> done = new CompletableFuture<>();
   private boolean ending; // the final record is on its way
   private boolean begun; // the run's first record was written (or the run was resumed)
@@ -69,6 +71,7 @@ abstract class RunLifecycle {
     this.reads = new DriverReads(executor, driver, name, callTimeout, pollInterval);
     this.rollbacks = new Rollbacks((RunEngine) this);
     this.rollback = settings.rollback() && action.canUndo();
+    this.preflight = p.preflight();
     executor.mdc("scaleSet", name);
     executor.mdc("runId", runId);
   }

@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.run;
 
+import dev.rollingupgrade.api.spi.ExternalResourceCheck;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.InstanceDriver;
 import dev.rollingupgrade.api.spi.RolloutStore;
@@ -10,6 +11,7 @@ import dev.rollingupgrade.core.time.SchedulerClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** The plug-ins and options {@link RollingUpgrade} and {@link RolloutRecovery} both take, checked once. */
 final class RunWiring {
@@ -19,6 +21,7 @@ final class RunWiring {
   RolloutStore store;
   final List<UpgradeListener> listeners = new ArrayList<>();
   RunOptions options = RunOptions.defaults();
+  ExternalResourceCheck preflight;
 
   void driver(InstanceDriver d) {
     driver = Objects.requireNonNull(d, "driver");
@@ -40,6 +43,10 @@ final class RunWiring {
     listeners.add(Objects.requireNonNull(l, "listener"));
   }
 
+  void preflight(ExternalResourceCheck check) {
+    preflight = Objects.requireNonNull(check, "check");
+  }
+
   void options(RunOptions o) {
     options = Objects.requireNonNull(o, "options");
   }
@@ -48,7 +55,8 @@ final class RunWiring {
   RunEngine engine(RunEvent.RunStarted settings, java.time.Instant startTime, dev.rollingupgrade.api.spi.Lease lease,
       long nextSequence) {
     RunJournal journal = new RunJournal(store, lease, settings.model().name(), nextSequence, options.leaseDuration());
-    return new RunEngine(new RunParts(settings, lease.runId(), startTime, driver, health, scheduler, listeners, journal));
+    return new RunEngine(new RunParts(settings, lease.runId(), startTime, driver, health, scheduler, listeners, journal,
+        Optional.ofNullable(preflight)));
   }
 
   /** @throws IllegalStateException naming the first missing plug-in */

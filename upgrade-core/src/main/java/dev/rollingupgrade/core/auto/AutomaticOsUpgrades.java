@@ -1,0 +1,464 @@
+package dev.rollingupgrade.core.auto;
+
+import dev.rollingupgrade.api.ImageReference;
+import dev.rollingupgrade.api.ScaleSet;
+import dev.rollingupgrade.api.event.UpgradeEventType;
+import dev.rollingupgrade.api.spi.Cancellable;
+import dev.rollingupgrade.api.spi.ImageCatalog;
+import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
+import dev.rollingupgrade.api.status.RunningStatus;
+import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
+import dev.rollingupgrade.core.exec.SerialExecutor;
+import dev.rollingupgrade.core.run.RollingUpgrade;
+import dev.rollingupgrade.core.run.RollingUpgradeRun;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every enabled scale set on the latest image of its region (DESIGN §6), with no code of
+ * the user's beyond the SPIs:
+ *
+ * <pre>{@code
+ * AutomaticOsUpgrades auto = AutomaticOsUpgrades.builder(catalog)
+ *     .rollouts(ImageRollout.builder().driver(driver).health(health).scheduler(scheduler).store(store)
+ *         .regionPairs(RegionPairs.azure()))
+ *     .build();
+ * auto.enable(webEu);            // checks the requirements, then watches the catalog
+ * auto.enable(webUs);
+ * }</pre>
+ *
+ * <p>Every {@code pollInterval} it reads the catalog once per image and region. When a version
+ * higher than what a set's instances run becomes latest in its region (platform image: published
+ * there; gallery image: replicated there and not excluded from latest), the set is due: the first
+ * time after enabling within {@code firstRolloutWithin}, later 30–60 minutes after the release was
+ * seen (see {@link AutomaticUpgradeTiming}). Due sets of one release start one {@link ImageRollout}
+ * across their regions, availability first; each set's run targets that exact version, never
+ * another SKU, publisher or offer. A set in a rollout or a manual run is not looked at until it
+ * ends, so a version published meanwhile is picked up after. A release whose rollout faulted (or
+ * left the set untouched after a fault) is not retried automatically; a newer version is. Catalog
+ * errors are retried with backoff and reported as {@link UpgradeEventType#CATALOG_ERROR} events,
+ * never a crash of the service. Thread-safe.
+ */
+public final class AutomaticOsUpgrades implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AutomaticOsUpgrades.class);
+
+  private final ImageCatalog catalog;
+  private final RolloutBuilder rollouts;
+  private final AutomaticUpgradeTiming timing;
+  private final SupportedImages supported;
+  private final SerialExecutor executor;
+  private final Map<String, Watched> watched = new TreeMap<>();
+  private final Map<String, Instant> releasesSeen = new TreeMap<>();
+  private final TreeSet<String> halted = new TreeSet<>();
+  private final Map<String, ImageRollout> busyInRollout = new TreeMap<>();
+  private final Map<String, RollingUpgradeRun> manualRuns = new TreeMap<>();
+  private final List<ImageRollout> started = new ArrayList<>();
+  private int catalogFailures;
+  private Cancellable nextPoll;
+  private boolean closed;
+
+  private AutomaticOsUpgrades(Builder b) {
+    this.catalog = b.catalog;
+    this.rollouts = b.rollouts;
+    this.timing = b.timing;
+    this.supported = b.supported;
+    rollouts.requireAllPublic();
+    this.executor = new SerialExecutor(rollouts.scheduler, e -> LOG.error("automatic OS upgrades: {}", e.toString(), e));
+    executor.mdc("service", "automatic-os-upgrades");
+  }
+
+  /** Starts configuring the service on {@code catalog}. */
+  public static Builder builder(ImageCatalog catalog) {
+    return new Builder(catalog);
+  }
+
+  /**
+   * Starts (or, for a set already enabled, updates) the watch of {@code set}.
+   *
+   * @throws dev.rollingupgrade.api.validation.InvalidModelException listing every unmet requirement
+   *     with its JSON path (automatic OS upgrades off, unsupported image, ...)
+   */
+  public void enable(ScaleSet set) {
+    if (!set.upgradePolicy().automaticOSUpgradePolicy().enableAutomaticOSUpgrade()) {
+      throw new IllegalArgumentException("scale set " + set.name() + " has properties.upgradePolicy."
+          + "automaticOSUpgradePolicy.enableAutomaticOSUpgrade=false: turn it on in the model first");
+    }
+    OsUpgradeRequirements.require(set, supported);
+    executor.execute(() -> {
+      Watched w = watched.get(set.name());
+      if (w != null) {
+        w.model = set;
+        return;
+      }
+      Watched fresh = new Watched(set, executor.now(), new SplittableRandom(timing.seed() ^ set.name().hashCode())
+          .nextLong(timing.firstRolloutWithin().getSeconds() + 1));
+      watched.put(set.name(), fresh);
+      LOG.info("automatic OS upgrades enabled for {}: first rollout within {}", set.name(), timing.firstRolloutWithin());
+      learnCurrentVersion(fresh);
+      schedulePoll(Duration.ZERO);
+    });
+  }
+
+  /**
+   * Stops the watch of scale set {@code name}; its run in a rollout in flight is cancelled (its
+   * batch finishes). Does nothing for a set not enabled.
+   */
+  public void disable(String name) {
+    executor.execute(() -> {
+      if (watched.remove(name) == null) {
+        return;
+      }
+      LOG.info("automatic OS upgrades disabled for {}", name);
+      Optional.ofNullable(busyInRollout.get(name)).ifPresent(r -> executor.outside(() -> r.remove(name)));
+    });
+  }
+
+  /** Names of the enabled scale sets. */
+  public List<String> enabled() {
+    return executor.read(() -> List.copyOf(watched.keySet()));
+  }
+
+  /** Every rollout this service started or resumed, oldest first. */
+  public List<ImageRollout> rollouts() {
+    return executor.read(() -> List.copyOf(started));
+  }
+
+  /**
+   * A user-started OS upgrade of {@code set} to the latest version of its region (Azure
+   * {@code osRollingUpgrade}): no automatic rollback; instances already at that version are not
+   * touched. Completes with the started run, or exceptionally with
+   * {@link OperationNotAllowedException} when the model's image does not follow {@code latest} or
+   * an OS upgrade of the set is in flight, or with the catalog's error.
+   */
+  public CompletionStage<RollingUpgradeRun> startOsUpgrade(ScaleSet set) {
+    CompletableFuture<RollingUpgradeRun> result = new CompletableFuture<>();
+    ImageReference image = set.virtualMachineProfile().imageReference();
+    if (!image.followsLatest()) {
+      result.completeExceptionally(new OperationNotAllowedException("the OS upgrade of " + set.name()
+          + " cannot start: no instance of it uses version 'latest' (its image is " + image.display()
+          + "); set properties.virtualMachineProfile.storageProfile.imageReference.version to 'latest'"));
+      return result;
+    }
+    executor.execute(() -> {
+      if (busy(set.name())) {
+        result.completeExceptionally(new OperationNotAllowedException("an OS upgrade of " + set.name()
+            + " is in flight; wait for it to end or cancel it"));
+        return;
+      }
+      manualRuns.put(set.name(), null); // reserved while the catalog answers
+      executor.call(() -> "latest image of " + set.name(), () -> latest(set), rollouts.options.callTimeout(),
+          (latest, failure) -> {
+            manualRuns.remove(set.name());
+            if (failure != null || latest.isEmpty()) {
+              result.completeExceptionally(failure != null ? failure : new OperationNotAllowedException(
+                  "no version of " + image.display() + " is available in " + set.location()));
+              return;
+            }
+            try {
+              RollingUpgradeRun run = manualRun(set, ImageVersions.at(image, latest.get()));
+              manualRuns.put(set.name(), run);
+              run.completion().whenComplete((entry, f) -> executor.execute(() -> {
+                manualRuns.remove(set.name());
+                if (entry != null && entry.runningStatus().flatMap(RunningStatus::code)
+                    .orElse(null) == RollingUpgradeStatusCode.COMPLETED) {
+                  Optional.ofNullable(watched.get(set.name())).ifPresent(w -> w.current = latest.get());
+                }
+              }));
+              result.complete(run);
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          });
+    });
+    return result;
+  }
+
+  /**
+   * Resumes the rollouts of the store that had not finished (after a crash of the host), with the
+   * models of the sets enabled so far: enable the sets first, then recover.
+   */
+  public List<ImageRollout> recover() {
+    List<ImageRollout> resumed = new ArrayList<>();
+    for (String id : rollouts.unfinishedRollouts()) {
+      try {
+        ImageRollout rollout = rollouts.models(name -> executor.read(() -> Optional.ofNullable(watched.get(name))
+            .map(w -> w.model).orElse(null))).resume(id);
+        executor.execute(() -> track(rollout, rollout.status().members().stream()
+            .map(RolloutStatus.Member::scaleSetName).toList(), rollout.status().release()));
+        resumed.add(rollout);
+      } catch (RuntimeException e) {
+        LOG.error("rollout {} cannot be resumed here: {}", id, e.getMessage());
+      }
+    }
+    return resumed;
+  }
+
+  /** Stops watching; rollouts and runs in flight go on. */
+  @Override
+  public void close() {
+    executor.execute(() -> {
+      closed = true;
+      if (nextPoll != null) {
+        nextPoll.cancel();
+      }
+    });
+  }
+
+  // ---- the watch ----
+
+  private void learnCurrentVersion(Watched w) {
+    String name = w.model.name();
+    executor.call(() -> "listInstances(" + name + ")", () -> rollouts.driver.listInstances(name),
+        rollouts.options.callTimeout(), (list, failure) -> {
+          if (failure == null) {
+            w.current = list.stream().flatMap(i -> i.appliedImage().stream())
+                .flatMap(i -> ImageVersions.versionOf(i).stream()).max(ImageVersions.ORDER).orElse(null);
+          }
+        });
+  }
+
+  private void schedulePoll(Duration delay) {
+    if (closed) {
+      return;
+    }
+    if (nextPoll != null) {
+      nextPoll.cancel();
+    }
+    nextPoll = executor.schedule(delay, this::poll);
+  }
+
+  private void poll() {
+    Map<String, List<String>> setsByQuery = new TreeMap<>();
+    watched.forEach((name, w) -> {
+      if (!busy(name)) {
+        setsByQuery.computeIfAbsent(queryKey(w.model), k -> new ArrayList<>()).add(name);
+      }
+    });
+    if (setsByQuery.isEmpty()) {
+      schedulePoll(timing.pollInterval());
+      return;
+    }
+    Map<String, Optional<String>> answers = new TreeMap<>();
+    List<String> errors = new ArrayList<>();
+    for (var query : setsByQuery.entrySet()) {
+      ScaleSet model = watched.get(query.getValue().get(0)).model;
+      executor.call(() -> "image catalog " + query.getKey(), () -> latest(model), rollouts.options.callTimeout(),
+          (latest, failure) -> {
+            if (failure != null) {
+              errors.add(query.getKey() + ": " + SerialExecutor.unwrap(failure).getMessage());
+            } else {
+              answers.put(query.getKey(), latest);
+            }
+            if (answers.size() + errors.size() == setsByQuery.size()) {
+              decide(setsByQuery, answers, errors);
+            }
+          });
+    }
+  }
+
+  private void decide(Map<String, List<String>> setsByQuery, Map<String, Optional<String>> answers,
+      List<String> errors) {
+    Instant now = executor.now();
+    Instant wake = now.plus(timing.pollInterval());
+    if (!errors.isEmpty()) {
+      catalogFailures++;
+      Duration retry = timing.catalogRetry().multipliedBy(1L << Math.min(20, catalogFailures - 1));
+      retry = retry.compareTo(timing.pollInterval()) > 0 ? timing.pollInterval() : retry;
+      wake = now.plus(retry);
+      String message = errors.size() + " catalog read(s) failed, retry in " + retry + ": " + String.join("; ", errors);
+      LOG.warn("automatic OS upgrades: {}", message);
+      rollouts.emit(UpgradeEventType.CATALOG_ERROR, "", "", 0, message);
+    } else {
+      catalogFailures = 0;
+    }
+    Map<String, List<String>> pending = new TreeMap<>(); // release -> sets behind it
+    TreeSet<String> due = new TreeSet<>(); // releases with at least one set due
+    for (var query : setsByQuery.entrySet()) {
+      Optional<String> latest = answers.getOrDefault(query.getKey(), Optional.empty());
+      for (String name : query.getValue()) {
+        Watched w = watched.get(name);
+        if (w == null || latest.isEmpty() || busy(name) || halted.contains(name + "@" + latest.get())
+            || (w.current != null && ImageVersions.compare(latest.get(), w.current) <= 0)) {
+          continue;
+        }
+        Instant dueAt = dueTime(w, query.getKey(), latest.get(), now);
+        if (!latest.get().equals(w.announced)) {
+          w.announced = latest.get();
+          rollouts.emit(UpgradeEventType.RELEASE_DETECTED, name, "", 0, "version " + latest.get() + " of "
+              + w.model.virtualMachineProfile().imageReference().display() + " is latest in " + w.model.location()
+              + "; rollout due at " + dueAt);
+        }
+        String release = releaseKey(w.model, latest.get());
+        pending.computeIfAbsent(release, k -> new ArrayList<>()).add(name);
+        if (dueAt.isAfter(now)) {
+          wake = dueAt.isBefore(wake) ? dueAt : wake;
+        } else {
+          due.add(release);
+        }
+      }
+    }
+    // one set due starts the release's rollout with every set behind it: earlier than its own due
+    // time is allowed ("within"), and one rollout over all regions is what keeps them phased
+    for (String release : due) {
+      startRollout(pending.get(release), release.substring(release.lastIndexOf('@') + 1));
+    }
+    schedulePoll(Duration.between(now, wake));
+  }
+
+  private Instant dueTime(Watched w, String query, String version, Instant now) {
+    if (!w.hadRollout) {
+      return w.enabledAt.plusSeconds(w.firstDelaySeconds);
+    }
+    String release = query + "@" + version;
+    Instant seen = releasesSeen.computeIfAbsent(release, k -> now);
+    long span = timing.releaseDelayMax().minus(timing.releaseDelayMin()).getSeconds();
+    long jitter = new SplittableRandom(timing.seed() ^ release.hashCode()).nextLong(span + 1);
+    return seen.plus(timing.releaseDelayMin()).plusSeconds(jitter);
+  }
+
+  private void startRollout(List<String> names, String version) {
+    RolloutBuilder b = rollouts.copy();
+    for (String name : names) {
+      ScaleSet model = watched.get(name).model;
+      b.member(model, ImageVersions.at(model.virtualMachineProfile().imageReference(), version));
+    }
+    try {
+      ImageRollout rollout = b.start();
+      track(rollout, names, version);
+    } catch (RuntimeException e) {
+      LOG.error("automatic OS upgrades: the rollout of {} to {} could not start: {}", names, version, e.getMessage());
+    }
+  }
+
+  private void track(ImageRollout rollout, List<String> names, String release) {
+    started.add(rollout);
+    names.forEach(n -> busyInRollout.put(n, rollout));
+    names.forEach(n -> Optional.ofNullable(watched.get(n)).ifPresent(w -> w.hadRollout = true));
+    rollout.completion().whenComplete((status, failure) -> executor.execute(() -> {
+      names.forEach(n -> busyInRollout.remove(n, rollout));
+      if (status != null) {
+        for (RolloutStatus.Member m : status.members()) {
+          Optional<String> version = rollout.targetVersion(m.scaleSetName());
+          Watched w = watched.get(m.scaleSetName());
+          if (w == null || version.isEmpty()) {
+            continue;
+          }
+          switch (m.state()) {
+            case COMPLETED -> w.current = version.get();
+            case FAULTED, PENDING -> halted.add(m.scaleSetName() + "@" + version.get());
+            default -> { }
+          }
+        }
+      }
+      schedulePoll(Duration.ZERO); // a version published meanwhile is picked up now
+    }));
+  }
+
+  private RollingUpgradeRun manualRun(ScaleSet set, ImageReference target) {
+    RollingUpgrade run = RollingUpgrade.of(set).driver(rollouts.driver).health(rollouts.health)
+        .scheduler(rollouts.scheduler).store(rollouts.store).options(rollouts.options)
+        .startedBy(UpgradeOperationInvoker.USER).rollback(false).targetImage(target)
+        .policy(RolloutBuilder.policyOf(set));
+    rollouts.configure(run);
+    return run.start();
+  }
+
+  private boolean busy(String name) {
+    return busyInRollout.containsKey(name) || manualRuns.containsKey(name);
+  }
+
+  private CompletionStage<Optional<String>> latest(ScaleSet set) {
+    ImageReference image = set.virtualMachineProfile().imageReference();
+    if (image.form() == ImageReference.Form.PLATFORM) {
+      return catalog.platformImageVersions(set.location(), image.publisher().orElseThrow(), image.offer().orElseThrow(),
+          image.sku().orElseThrow()).thenApply(ImageVersions::latestPlatform);
+    }
+    return catalog.galleryImageVersions(ImageVersions.galleryDefinition(image.id().orElseThrow()))
+        .thenApply(versions -> ImageVersions.latestGallery(versions, set.location()));
+  }
+
+  private static String queryKey(ScaleSet set) {
+    return set.location() + " " + imageKey(set);
+  }
+
+  private static String imageKey(ScaleSet set) {
+    ImageReference image = set.virtualMachineProfile().imageReference();
+    return image.form() == ImageReference.Form.PLATFORM
+        ? image.publisher().orElse("") + ":" + image.offer().orElse("") + ":" + image.sku().orElse("")
+        : ImageVersions.galleryDefinition(image.id().orElse(""));
+  }
+
+  private static String releaseKey(ScaleSet set, String version) {
+    return imageKey(set) + "@" + version;
+  }
+
+  /** One enabled scale set. */
+  private static final class Watched {
+    ScaleSet model;
+    final Instant enabledAt;
+    final long firstDelaySeconds;
+    String current;
+    String announced;
+    boolean hadRollout;
+
+    Watched(ScaleSet model, Instant enabledAt, long firstDelaySeconds) {
+      this.model = model;
+      this.enabledAt = enabledAt;
+      this.firstDelaySeconds = firstDelaySeconds;
+    }
+  }
+
+  /** Configures {@link AutomaticOsUpgrades}. Not thread-safe. */
+  public static final class Builder {
+    private final ImageCatalog catalog;
+    private RolloutBuilder rollouts;
+    private AutomaticUpgradeTiming timing = AutomaticUpgradeTiming.defaults();
+    private SupportedImages supported = SupportedImages.defaults();
+
+    private Builder(ImageCatalog catalog) {
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+    }
+
+    /** How rollouts are made: driver, health, scheduler, store, region pairs, preflight, listeners. Required. */
+    public Builder rollouts(RolloutBuilder rollouts) {
+      this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
+      return this;
+    }
+
+    /** When the catalog is read and rollouts start; {@link AutomaticUpgradeTiming#defaults()} unless given. */
+    public Builder timing(AutomaticUpgradeTiming timing) {
+      this.timing = Objects.requireNonNull(timing, "timing");
+      return this;
+    }
+
+    /** The platform images automatic upgrades accept; {@link SupportedImages#defaults()} unless given. */
+    public Builder supportedImages(SupportedImages supported) {
+      this.supported = Objects.requireNonNull(supported, "supported");
+      return this;
+    }
+
+    /**
+     * The service; it polls nothing until a set is enabled.
+     *
+     * @throws IllegalStateException if {@link #rollouts} is missing or lacks driver, health or scheduler
+     */
+    public AutomaticOsUpgrades build() {
+      if (rollouts == null) {
+        throw new IllegalStateException("automatic OS upgrades need rollouts(ImageRollout.builder()...) first");
+      }
+      return new AutomaticOsUpgrades(this);
+    }
+  }
+}

@@ -1,0 +1,526 @@
+package dev.rollingupgrade.core.auto;
+
+import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.CANCELLED;
+import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.COMPLETED;
+import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.FAULTED;
+import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.PENDING;
+import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.REMOVED;
+import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.RUNNING;
+
+import dev.rollingupgrade.api.ImageReference;
+import dev.rollingupgrade.api.ScaleSet;
+import dev.rollingupgrade.api.event.UpgradeEventType;
+import dev.rollingupgrade.api.spi.Cancellable;
+import dev.rollingupgrade.api.spi.Lease;
+import dev.rollingupgrade.api.spi.LeaseLostException;
+import dev.rollingupgrade.api.spi.RunRecord;
+import dev.rollingupgrade.api.status.ApiError;
+import dev.rollingupgrade.api.status.ApiErrorDetail;
+import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
+import dev.rollingupgrade.api.status.RunningStatus;
+import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import dev.rollingupgrade.core.auto.RolloutStatus.MemberState;
+import dev.rollingupgrade.core.exec.SerialExecutor;
+import dev.rollingupgrade.core.run.RollingUpgradeRun;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One image release rolled out over many scale sets in many regions, availability first (DESIGN
+ * §6): phase after phase of the {@link PhasePlan}; the regions of a phase side by side; in a
+ * region, its waves one after another (so two zones of a region are never in flight together);
+ * the scale sets of a wave side by side, each by its own rolling run on the run engine. A phase
+ * starts only when every run of the previous one completed (failed instances within the
+ * thresholds allowed). A run that faults stops the rollout: nothing new starts, the runs in flight
+ * finish, the rollout ends {@code FAULTED} naming the set and why, and later phases stay
+ * untouched.
+ *
+ * <p>The plan, each wave (before its runs start), removals, cancel and the end are journalled in
+ * the {@link dev.rollingupgrade.api.spi.RolloutStore} under the rollout's id, so {@link
+ * RolloutBuilder#resume(String)} carries on after a crash: finished runs keep their outcome, runs
+ * in flight are resumed from their own journals, later waves follow. Its runs are
+ * {@code <rolloutId>/<scale set>}. The end goes into the store's history under
+ * {@link #HISTORY_KEY}. Thread-safe.
+ */
+public final class ImageRollout {
+  /** Starts configuring a rollout (or a resume). */
+  public static RolloutBuilder builder() {
+    return new RolloutBuilder();
+  }
+
+  /** The history key under which the store keeps the rollouts' entries (no scale set has this name). */
+  public static final String HISTORY_KEY = "(rollouts)";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ImageRollout.class);
+
+  private final RolloutBuilder cfg;
+  private final SerialExecutor executor;
+  private final String rolloutId;
+  private final String release;
+  private final Instant startTime;
+  private final PhasePlan plan;
+  private final Map<String, ScaleSet> models;
+  private final Map<String, ImageReference> targets;
+  private final Map<String, String> regionOf = new LinkedHashMap<>();
+  private final Map<String, Integer> phaseOf = new LinkedHashMap<>();
+  private final Map<String, MemberState> states = new LinkedHashMap<>();
+  private final Map<String, ApiError> errors = new LinkedHashMap<>();
+  private final Map<String, RollingUpgradeRun> runs = new LinkedHashMap<>();
+  private final Set<String> removed = new HashSet<>();
+  private final Set<String> awaited = new HashSet<>();
+  private final Map<String, Integer> waveAt = new LinkedHashMap<>();
+  private final Map<String, Integer> outstanding = new LinkedHashMap<>();
+  private final CompletableFuture<RolloutStatus> completion = new CompletableFuture<>();
+  private Lease lease;
+  private long nextSequence;
+  private int phase;
+  private int regionsLeft;
+  private boolean cancelRequested;
+  private boolean ending;
+  private ApiError fault;
+  private RollingUpgradeStatusCode code = RollingUpgradeStatusCode.ROLLING_FORWARD;
+  private Instant endTime;
+  private Cancellable renewal;
+
+  ImageRollout(RolloutBuilder cfg, String rolloutId, String release, Instant startTime, PhasePlan plan,
+      Map<String, ScaleSet> models, Map<String, ImageReference> targets, Lease lease, long nextSequence) {
+    this.cfg = cfg;
+    this.rolloutId = rolloutId;
+    this.release = release;
+    this.startTime = startTime;
+    this.plan = plan;
+    this.models = models;
+    this.targets = targets;
+    this.lease = lease;
+    this.nextSequence = nextSequence;
+    this.executor = new SerialExecutor(cfg.scheduler, this::failed);
+    executor.mdc("rollout", rolloutId);
+    for (Phase p : plan.phases()) {
+      for (RegionStep r : p.regions()) {
+        for (String set : r.scaleSets()) {
+          regionOf.put(set, r.region());
+          phaseOf.put(set, p.number());
+          states.put(set, PENDING);
+        }
+      }
+    }
+  }
+
+  /** The rollout's id (its journal in the store). */
+  public String rolloutId() {
+    return rolloutId;
+  }
+
+  /** The phase plan, as journalled at the start. */
+  public PhasePlan plan() {
+    return plan;
+  }
+
+  /** The exact version scale set {@code name} is rolled to, if it is a member. */
+  public Optional<String> targetVersion(String name) {
+    return Optional.ofNullable(targets.get(name)).flatMap(ImageVersions::versionOf);
+  }
+
+  /** Where the rollout is now. */
+  public RolloutStatus status() {
+    return executor.read(this::snapshot);
+  }
+
+  /** Completes with the final status once the rollout ended and its end is durable. */
+  public CompletionStage<RolloutStatus> completion() {
+    return completion.copy();
+  }
+
+  /** Whether the rollout has ended. */
+  public boolean isFinished() {
+    return completion.isDone();
+  }
+
+  /** The run of scale set {@code name} in this rollout, once started here (not for runs that ended before a resume). */
+  public Optional<RollingUpgradeRun> run(String name) {
+    return executor.read(() -> Optional.ofNullable(runs.get(name)));
+  }
+
+  /**
+   * Starts no new wave or phase; every run in flight is cancelled (its batch in flight finishes),
+   * then the rollout ends {@code CANCELLED}. Does nothing once it ended.
+   */
+  public void cancel() {
+    executor.execute(() -> {
+      if (cancelRequested || ending) {
+        return;
+      }
+      append(RolloutJournal.CANCEL_REQUESTED, Map.of(), () -> {
+        cancelRequested = true;
+        runs.forEach((set, run) -> {
+          if (states.get(set) == RUNNING) {
+            executor.outside(run::cancel);
+          }
+        });
+        maybeEnd();
+      });
+    });
+  }
+
+  /**
+   * Takes scale set {@code name} out of the rollout (its automatic upgrades were disabled): not
+   * started, it never will be; in flight, its run is cancelled (its batch finishes). Its outcome
+   * then does not count against the phase.
+   */
+  public void remove(String name) {
+    executor.execute(() -> {
+      if (!states.containsKey(name) || removed.contains(name) || ending) {
+        return;
+      }
+      append(RolloutJournal.REMOVED, Map.of("scaleSet", name), () -> {
+        removed.add(name);
+        if (states.get(name) == PENDING) {
+          states.put(name, REMOVED);
+        } else if (states.get(name) == RUNNING) {
+          executor.outside(runs.get(name)::cancel);
+        }
+      });
+    });
+  }
+
+  // ---- the walk: phases, regions, waves ----
+
+  void start(Map<String, String> startAttributes) {
+    keepLease();
+    executor.execute(() -> append(RolloutJournal.STARTED, startAttributes, () -> {
+      cfg.emit(UpgradeEventType.ROLLOUT_STARTED, "", rolloutId, 0, release + ": " + plan.phases().size() + " phases over "
+          + plan.regionCount() + " regions, " + states.size() + " scale sets");
+      startPhase(1);
+    }));
+  }
+
+  private void startPhase(int number) {
+    if (stopping() || number > plan.phases().size()) {
+      maybeEnd();
+      return;
+    }
+    phase = number;
+    Phase p = plan.phases().get(number - 1);
+    regionsLeft = p.regions().size();
+    LOG.info("rollout {} phase {}: {} ({})", rolloutId, number, p.regionNames(), p.why());
+    cfg.emit(UpgradeEventType.ROLLOUT_PHASE_STARTED, "", rolloutId, number, String.join(", ", p.regionNames())
+        + ": " + p.why());
+    for (RegionStep region : p.regions()) {
+      startWave(region, 0);
+    }
+  }
+
+  private void startWave(RegionStep region, int wave) {
+    if (stopping() || wave >= region.waves().size()) {
+      regionDone();
+      return;
+    }
+    List<String> sets = new ArrayList<>();
+    for (String set : region.waves().get(wave).scaleSets()) {
+      if (!removed.contains(set)) {
+        sets.add(set);
+      }
+    }
+    if (sets.isEmpty()) {
+      startWave(region, wave + 1);
+      return;
+    }
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("phase", String.valueOf(phase));
+    attributes.put("region", region.region());
+    attributes.put("wave", String.valueOf(wave));
+    attributes.put("scaleSets", RolloutJournal.writeStrings(sets));
+    append(RolloutJournal.WAVE_STARTED, attributes, () -> {
+      await(region, wave, sets);
+      sets.forEach(this::launch);
+    });
+  }
+
+  private void await(RegionStep region, int wave, List<String> sets) {
+    waveAt.put(region.region(), wave);
+    outstanding.put(region.region(), sets.size());
+    awaited.addAll(sets);
+  }
+
+  private void launch(String set) {
+    try {
+      attach(set, cfg.startRun(models.get(set), targets.get(set), rolloutId, runId(set)));
+    } catch (RuntimeException e) {
+      LOG.error("rollout {}: the run of {} could not start: {}", rolloutId, set, e.getMessage());
+      ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotStarted")
+          .message("the run of " + set + " could not start: " + e.getMessage()).build()));
+    }
+  }
+
+  private void attach(String set, RollingUpgradeRun run) {
+    runs.put(set, run);
+    states.put(set, RUNNING);
+    if (cancelRequested || removed.contains(set)) {
+      executor.outside(run::cancel); // journalled before the crash; the resumed run may not know yet
+    }
+    run.completion().whenComplete((entry, failure) -> executor.execute(() -> {
+      if (failure != null) {
+        ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunFailed")
+            .message(String.valueOf(SerialExecutor.unwrap(failure).getMessage())).build()));
+      } else {
+        ended(set, entry.runningStatus().flatMap(RunningStatus::code).orElse(RollingUpgradeStatusCode.FAULTED),
+            entry.error());
+      }
+    }));
+  }
+
+  /** A member's run ended: its state, the rollout's fault if it is the first, the region's next wave. */
+  private void ended(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error) {
+    if (removed.contains(set)) {
+      states.put(set, REMOVED);
+    } else if (runCode == RollingUpgradeStatusCode.COMPLETED) {
+      states.put(set, COMPLETED);
+    } else {
+      states.put(set, runCode == RollingUpgradeStatusCode.CANCELLED ? CANCELLED : FAULTED);
+      error.ifPresent(e -> errors.put(set, e));
+      if (fault == null && !cancelRequested) {
+        fault = faultOf(set, runCode, error);
+        LOG.warn("rollout {} stops at phase {}: {}", rolloutId, phaseOf.get(set), fault.message().orElse(""));
+      }
+    }
+    if (!awaited.remove(set)) {
+      return; // a run of an earlier wave, read back on resume
+    }
+    String region = regionOf.get(set);
+    int left = outstanding.merge(region, -1, Integer::sum);
+    if (left == 0) {
+      startWave(plan.phases().get(phase - 1).regions().stream().filter(r -> r.region().equals(region)).findFirst()
+          .orElseThrow(), waveAt.get(region) + 1);
+    }
+  }
+
+  private ApiError faultOf(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error) {
+    String why = error.map(e -> e.code().orElse("") + ": " + e.message().orElse("")).orElse("its run ended " + runCode);
+    int at = phaseOf.get(set);
+    String untouched = at < plan.phases().size() ? "; phases " + (at + 1) + ".." + plan.phases().size() + " untouched"
+        : "";
+    return ApiError.builder().code("RolloutStoppedAtPhase")
+        .message("rollout of " + release + " stopped at phase " + at + ": scale set " + set + " in " + regionOf.get(set)
+            + " " + (runCode == RollingUpgradeStatusCode.CANCELLED ? "was cancelled" : "faulted") + " (" + why + ")"
+            + untouched)
+        .addDetails(ApiErrorDetail.of(error.flatMap(ApiError::code).orElse(runCode.name()), set, why)).build();
+  }
+
+  private void regionDone() {
+    regionsLeft--;
+    if (regionsLeft == 0) {
+      startPhase(phase + 1);
+    }
+  }
+
+  private boolean stopping() {
+    return fault != null || cancelRequested;
+  }
+
+  /** Ends the rollout once nothing is in flight and nothing more will start. */
+  private void maybeEnd() {
+    if (ending || states.values().stream().anyMatch(s -> s == RUNNING) || !awaited.isEmpty()
+        || (!stopping() && phase <= plan.phases().size() && regionsLeft > 0)) {
+      return;
+    }
+    ending = true;
+    RollingUpgradeStatusCode end = fault != null ? RollingUpgradeStatusCode.FAULTED
+        : cancelRequested ? RollingUpgradeStatusCode.CANCELLED : RollingUpgradeStatusCode.COMPLETED;
+    Instant now = executor.now();
+    var entry = UpgradeHistoryEntry.builder()
+        .runningStatus(RunningStatus.builder().code(end).startTime(startTime).endTime(now).build())
+        .startedBy(cfg.startedBy).error(Optional.ofNullable(fault));
+    targets.values().stream().findFirst().ifPresent(entry::targetImageReference);
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("code", end.name());
+    attributes.put("phase", String.valueOf(phase));
+    attributes.put("states", RolloutJournal.writeStrings(states.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+    fault().ifPresent(f -> attributes.put("error", f.message().orElse("")));
+    RunRecord last = new RunRecord(rolloutId, nextSequence++, now, RolloutJournal.FINISHED, attributes,
+        Optional.of(new RunRecord.Outcome(HISTORY_KEY, entry.build())));
+    write(List.of(last), () -> {
+      code = end;
+      endTime = now;
+      LOG.info("rollout {} ended {}", rolloutId, end);
+      cfg.emit(UpgradeEventType.ROLLOUT_FINISHED, "", rolloutId, phase, end + fault().map(f -> ": "
+          + f.message().orElse("")).orElse(""));
+      stopLease();
+      completion.complete(snapshot());
+    });
+  }
+
+  private Optional<ApiError> fault() {
+    return Optional.ofNullable(fault);
+  }
+
+  // ---- resume ----
+
+  /** Carries on from the journal's waves: earlier runs keep their outcome, the last wave of each region is awaited. */
+  void resume(List<RunRecord> records) {
+    keepLease();
+    executor.execute(() -> {
+      Map<String, RunRecord> lastWave = new LinkedHashMap<>();
+      int reached = 0;
+      for (RunRecord r : records) {
+        switch (r.kind()) {
+          case RolloutJournal.WAVE_STARTED -> {
+            reached = Math.max(reached, Integer.parseInt(r.attributes().get("phase")));
+            lastWave.put(r.attributes().get("region"), r);
+          }
+          case RolloutJournal.REMOVED -> removed.add(r.attributes().get("scaleSet"));
+          case RolloutJournal.CANCEL_REQUESTED -> cancelRequested = true;
+          default -> { }
+        }
+      }
+      removed.forEach(s -> states.put(s, REMOVED));
+      if (reached == 0) {
+        startPhase(1);
+        return;
+      }
+      phase = reached;
+      Phase current = plan.phases().get(reached - 1);
+      regionsLeft = current.regions().size();
+      List<Runnable> pickUps = new ArrayList<>();
+      for (RunRecord wave : records) {
+        if (!wave.kind().equals(RolloutJournal.WAVE_STARTED)) {
+          continue;
+        }
+        List<String> sets = RolloutJournal.readStrings(wave.attributes().get("scaleSets"));
+        if (lastWave.get(wave.attributes().get("region")) == wave
+            && Integer.parseInt(wave.attributes().get("phase")) == reached) {
+          RegionStep region = current.regions().stream()
+              .filter(r -> r.region().equals(wave.attributes().get("region"))).findFirst().orElseThrow();
+          await(region, Integer.parseInt(wave.attributes().get("wave")), sets);
+        }
+        sets.forEach(set -> pickUps.add(() -> pickUp(set)));
+      }
+      pickUps.forEach(Runnable::run);
+      for (RegionStep region : current.regions()) {
+        if (!lastWave.containsKey(region.region())) {
+          startWave(region, 0); // a region of the phase that had not started its first wave
+        }
+      }
+      maybeEnd();
+    });
+  }
+
+  /** A run the journal says was started: its outcome if it ended, else it is resumed (or started, if it never was). */
+  private void pickUp(String set) {
+    List<RunRecord> journal = cfg.store.records(runId(set));
+    if (journal.isEmpty()) {
+      launch(set); // the crash came between the wave's record and the run's first
+    } else if (journal.get(journal.size() - 1).isFinal()) {
+      UpgradeHistoryEntry entry = journal.get(journal.size() - 1).outcome().orElseThrow().historyEntry();
+      ended(set, entry.runningStatus().flatMap(RunningStatus::code).orElse(RollingUpgradeStatusCode.FAULTED),
+          entry.error());
+    } else {
+      try {
+        attach(set, cfg.resumeRun(runId(set)));
+      } catch (RuntimeException e) {
+        LOG.error("rollout {}: the run of {} cannot be resumed: {}", rolloutId, set, e.getMessage());
+        ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotResumed")
+            .message("the run of " + set + " cannot be resumed: " + e.getMessage()).build()));
+      }
+    }
+  }
+
+  /** A rollout whose journal ends with its final record: only its status is left. */
+  void finishedAlready(RunRecord last) {
+    executor.execute(() -> {
+      ending = true;
+      code = RollingUpgradeStatusCode.valueOf(last.attributes().get("code"));
+      phase = Integer.parseInt(last.attributes().getOrDefault("phase", "0"));
+      endTime = last.time();
+      for (String s : RolloutJournal.readStrings(last.attributes().get("states"))) {
+        int at = s.lastIndexOf('=');
+        states.put(s.substring(0, at), MemberState.valueOf(s.substring(at + 1)));
+      }
+      fault = last.outcome().flatMap(o -> o.historyEntry().error()).orElse(null);
+      completion.complete(snapshot());
+    });
+  }
+
+  // ---- journal and lease ----
+
+  private void append(String kind, Map<String, String> attributes, Runnable then) {
+    write(List.of(RunRecord.of(rolloutId, nextSequence++, executor.now(), kind, attributes)), then);
+  }
+
+  private void write(List<RunRecord> records, Runnable then) {
+    executor.hold();
+    CompletionStage<Void> durable;
+    try {
+      durable = cfg.store.append(lease, records);
+    } catch (RuntimeException e) {
+      durable = CompletableFuture.failedFuture(e);
+    }
+    durable.whenComplete((ok, failure) -> executor.release(() -> {
+      if (failure != null) {
+        failed(new IllegalStateException("the store refused a record of rollout " + rolloutId + ": "
+            + SerialExecutor.unwrap(failure).getMessage(), SerialExecutor.unwrap(failure)));
+      } else {
+        then.run();
+      }
+    }));
+  }
+
+  private void keepLease() {
+    java.time.Duration every = cfg.options.leaseDuration().dividedBy(3);
+    renewal = executor.schedule(every, () -> {
+      if (completion.isDone()) {
+        return;
+      }
+      try {
+        lease = cfg.store.renew(lease, cfg.options.leaseDuration());
+        keepLease();
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    });
+  }
+
+  private void stopLease() {
+    if (renewal != null) {
+      renewal.cancel();
+    }
+    cfg.store.release(lease);
+  }
+
+  private void failed(RuntimeException e) {
+    if (e instanceof LeaseLostException) {
+      LOG.warn("rollout {}: another owner holds it now; this host stops driving it", rolloutId);
+    } else {
+      LOG.error("rollout {} cannot go on", rolloutId, e);
+    }
+    if (renewal != null) {
+      renewal.cancel();
+    }
+    executor.stop();
+    completion.completeExceptionally(e);
+  }
+
+  private String runId(String set) {
+    return rolloutId + "/" + set;
+  }
+
+  private RolloutStatus snapshot() {
+    List<RolloutStatus.Member> members = new ArrayList<>();
+    states.forEach((set, state) -> members.add(new RolloutStatus.Member(set, regionOf.get(set), phaseOf.get(set),
+        state, state == PENDING || state == REMOVED && !runs.containsKey(set) ? Optional.empty()
+            : Optional.of(runId(set)), Optional.ofNullable(errors.get(set)))));
+    return new RolloutStatus(rolloutId, release, code, startTime, Optional.ofNullable(endTime), plan, phase, members,
+        Optional.ofNullable(fault));
+  }
+
+}

@@ -1,0 +1,72 @@
+package dev.rollingupgrade.core.auto;
+
+import dev.rollingupgrade.api.GalleryImageVersion;
+import dev.rollingupgrade.api.ImageReference;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Image versions: their order, "latest" in a region, the version an image reference names. */
+final class ImageVersions {
+  /** Numeric order part by part ({@code 1.10.0} after {@code 1.9.0}); non-numeric parts compare as text. */
+  static final Comparator<String> ORDER = ImageVersions::compare;
+
+  private ImageVersions() {}
+
+  static int compare(String a, String b) {
+    String[] x = a.split("\\.");
+    String[] y = b.split("\\.");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      String p = i < x.length ? x[i] : "0";
+      String q = i < y.length ? y[i] : "0";
+      int c = p.matches("\\d{1,18}") && q.matches("\\d{1,18}") ? Long.compare(Long.parseLong(p), Long.parseLong(q))
+          : p.compareTo(q);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+
+  /** The highest platform version. */
+  static Optional<String> latestPlatform(List<String> versions) {
+    return versions.stream().max(ORDER);
+  }
+
+  /** The highest gallery version replicated to {@code region} and not excluded from latest. */
+  static Optional<String> latestGallery(List<GalleryImageVersion> versions, String region) {
+    return versions.stream().filter(v -> !v.excludeFromLatest())
+        .filter(v -> v.targetRegions().stream().anyMatch(r -> r.equalsIgnoreCase(region)))
+        .map(GalleryImageVersion::version).max(ORDER);
+  }
+
+  /** The gallery image definition an id names, without {@code /versions/...}. */
+  static String galleryDefinition(String id) {
+    int at = id.toLowerCase(Locale.ROOT).indexOf("/versions/");
+    return at < 0 ? id : id.substring(0, at);
+  }
+
+  /** The exact version an instance's image names, if any ({@code latest} names none). */
+  static Optional<String> versionOf(ImageReference image) {
+    if (image.exactVersion().isPresent()) {
+      return image.exactVersion();
+    }
+    if (image.form() == ImageReference.Form.PLATFORM) {
+      return image.version().filter(v -> !v.equalsIgnoreCase(ImageReference.LATEST));
+    }
+    String id = image.id().orElse("");
+    int at = id.toLowerCase(Locale.ROOT).indexOf("/versions/");
+    return at < 0 ? Optional.empty() : Optional.of(id.substring(at + "/versions/".length()))
+        .filter(v -> !v.equalsIgnoreCase(ImageReference.LATEST));
+  }
+
+  /** The reference an automatic upgrade targets: the model's image at {@code version}; SKU, publisher and offer never change. */
+  static ImageReference at(ImageReference model, String version) {
+    if (model.form() == ImageReference.Form.PLATFORM) {
+      return ImageReference.platform(model.publisher().orElseThrow(), model.offer().orElseThrow(),
+          model.sku().orElseThrow(), version);
+    }
+    return ImageReference.ofId(galleryDefinition(model.id().orElseThrow()) + "/versions/" + version);
+  }
+}
