@@ -2,9 +2,13 @@ package dev.rollingupgrade.samples;
 
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
+import dev.rollingupgrade.api.ServiceFabricDurability;
 import dev.rollingupgrade.api.UpgradePolicy;
 import dev.rollingupgrade.api.validation.InvalidModelException;
 import dev.rollingupgrade.api.validation.Violation;
+import dev.rollingupgrade.core.auto.OsUpgradeRequirements;
+import dev.rollingupgrade.core.auto.SupportedImages;
+import dev.rollingupgrade.core.auto.SupportedImages.PlatformSku;
 import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.core.json.JsonSyntaxException;
 import java.io.IOException;
@@ -12,9 +16,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,7 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code validate FILE}: a preflight of a scale set model (Azure JSON) before upgrades are
  * enabled. Prints one {@code <json path>: <message>} line per problem and exits 1, or prints
  * {@code ok} with what the model will do and exits 0; exits 2 when the file cannot be read or
- * is not JSON.
+ * is not JSON. Besides the model's own checks, a platform image must be on the list of images
+ * automatic OS upgrades support ({@link SupportedImages#defaults()} plus every
+ * {@code --supported-image}).
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = "Check a scale set JSON document (Azure shape) before enabling upgrades.")
@@ -32,6 +43,10 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "FILE", description = "scale set JSON, as `az vmss show` or the REST API returns it")
   private Path file;
+
+  @Option(names = "--supported-image", paramLabel = "PUBLISHER:OFFER:SKU", converter = SkuConverter.class,
+      description = "a platform image automatic OS upgrades support besides Azure's published list; repeatable")
+  private List<PlatformSku> supportedImages = new ArrayList<>();
 
   @Override
   public Integer call() {
@@ -52,14 +67,27 @@ final class ValidateCommand implements Callable<Integer> {
       err.println(file + ": " + e.getMessage());
       return 2;
     } catch (InvalidModelException e) {
-      for (Violation v : e.violations()) {
-        out.println((v.path().isEmpty() ? "(document)" : v.path()) + ": " + v.message() + " (got " + v.value() + ")");
-      }
-      out.println(e.violations().size() + (e.violations().size() == 1 ? " problem" : " problems") + " in " + file);
-      return 1;
+      return report(out, e.violations());
+    }
+    SupportedImages supported = SupportedImages.defaults();
+    for (PlatformSku sku : supportedImages) {
+      supported = supported.with(sku);
+    }
+    List<Violation> unsupported = OsUpgradeRequirements.check(scaleSet, supported);
+    if (!unsupported.isEmpty()) {
+      return report(out, unsupported);
     }
     out.println("ok: " + describe(scaleSet));
     return 0;
+  }
+
+  /** One line per violation, then the count; exit code 1. */
+  private int report(PrintWriter out, List<Violation> violations) {
+    for (Violation v : violations) {
+      out.println((v.path().isEmpty() ? "(document)" : v.path()) + ": " + v.message() + " (got " + v.value() + ")");
+    }
+    out.println(violations.size() + (violations.size() == 1 ? " problem" : " problems") + " in " + file);
+    return 1;
   }
 
   /** What the model will do, in one line. */
@@ -73,6 +101,32 @@ final class ValidateCommand implements Callable<Integer> {
         rolling.maxBatchInstancePercent(),
         policy.automaticOSUpgradePolicy().enableAutomaticOSUpgrade() ? "on" : "off",
         s.virtualMachineProfile().imageReference().display(),
-        s.virtualMachineProfile().describeHealthSource());
+        s.virtualMachineProfile().describeHealthSource()) + serviceFabric(s);
+  }
+
+  /** {@code , Service Fabric durability Silver (stateful node type)} for a Service Fabric set, else empty. */
+  private static String serviceFabric(ScaleSet s) {
+    if (!s.isServiceFabric()) {
+      return "";
+    }
+    if (s.serviceFabricNodeType().isPresent()) {
+      return ", Service Fabric durability " + s.serviceFabricNodeType().get().durabilityLevel().azureName()
+          + (s.serviceFabricNodeType().get().isStateless() ? " (stateless node type)" : " (stateful node type)");
+    }
+    // without a described node type only the extension's setting tells the durability
+    return ", Service Fabric durability " + s.virtualMachineProfile().extensionProfile().serviceFabricDurability()
+        .map(ServiceFabricDurability::azureName).orElse("unknown") + " (from the extension; node type not described)";
+  }
+
+  /** Parses {@code PUBLISHER:OFFER:SKU} for {@code --supported-image}; a bad value is a usage error. */
+  static final class SkuConverter implements ITypeConverter<PlatformSku> {
+    @Override
+    public PlatformSku convert(String value) {
+      try {
+        return PlatformSku.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

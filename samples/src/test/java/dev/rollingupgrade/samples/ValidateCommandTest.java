@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,9 @@ class ValidateCommandTest {
 
   @Test
   void theBundledExampleIsValidAndItsBehaviourIsSummarised() {
-    int code = run("validate", Path.of("examples/rolling-scale-set.json").toString());
+    // its image is newer than Azure's published list of supported images: the option adds it
+    int code = run("validate", "--supported-image", "Canonical:ubuntu-24_04-lts:server",
+        Path.of("examples/rolling-scale-set.json").toString());
     assertThat(code).isZero();
     assertThat(out.toString()).startsWith("ok: scale set web-vmss in westeurope, mode Rolling, batch cap 4 of 20 instances")
         .contains("health source: application health extension health");
@@ -48,6 +51,84 @@ class ValidateCommandTest {
         "properties.upgradePolicy.rollingUpgradePolicy.maxBatchInstancePercent: must be between 5 and 100 (got 101)",
         "properties.upgradePolicy.rollingUpgradePolicy.pauseTimeBetweenBatches: must be an ISO-8601 duration such as PT0S, PT30S or PT5M (got \"aaaaaaaaaaaaaaa\")",
         "2 problems in " + dir.resolve("scale-set.json"));
+  }
+
+  @Test
+  void aPlatformImageOffTheSupportedListIsAProblem() {
+    int code = run("validate", Path.of("examples/rolling-scale-set.json").toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString().lines()).hasSize(2);
+    assertThat(out.toString().lines().findFirst().orElseThrow())
+        .startsWith("properties.virtualMachineProfile.storageProfile.imageReference: platform image "
+            + "Canonical:ubuntu-24_04-lts:server is not supported by automatic OS upgrades")
+        .contains("replaceable")
+        .endsWith("(got Canonical:ubuntu-24_04-lts:server:latest)");
+    assertThat(out.toString().lines().skip(1)).containsExactly("1 problem in examples/rolling-scale-set.json");
+  }
+
+  @Test
+  void supportedImagesAddToTheDefaultsAndAreRepeatable() throws IOException {
+    String json = Files.readString(Path.of("examples/rolling-scale-set.json"))
+        .replace("\"offer\": \"ubuntu-24_04-lts\"", "\"offer\": \"UbuntuServer\"")
+        .replace("\"sku\": \"server\"", "\"sku\": \"18.04-LTS\"");
+    Path bionic = file(json);
+    assertThat(run("validate", bionic.toString())).isZero();
+    assertThat(run("validate", "--supported-image", "Contoso:hardened:1", "--supported-image", "canonical:UBUNTU-24_04-LTS:server",
+        Path.of("examples/rolling-scale-set.json").toString())).isZero();
+    assertThat(run("validate", "--supported-image", "Contoso:hardened:1",
+        Path.of("examples/rolling-scale-set.json").toString())).isEqualTo(1);
+  }
+
+  @Test
+  void aMalformedSupportedImageIsBadUsage() {
+    assertThat(run("validate", "--supported-image", "Canonical:server", "examples/rolling-scale-set.json")).isEqualTo(2);
+    assertThat(err.toString()).contains("--supported-image").contains("PUBLISHER:OFFER:SKU");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void aServiceFabricSetShowsItsDurability() throws IOException {
+    String sf = """
+        {"name": "sf-nt1", "location": "westeurope", "sku": {"capacity": 5},
+         "properties": {
+           "upgradePolicy": {"mode": "Automatic", "automaticOSUpgradePolicy": {"enableAutomaticOSUpgrade": true}},
+           "virtualMachineProfile": {
+             "storageProfile": {"imageReference": {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
+                                                   "sku": "2019-Datacenter", "version": "latest"}},
+             "osProfile": {"windowsConfiguration": {"enableAutomaticUpdates": false}},
+             "extensionProfile": {"extensions": [{"name": "sf", "properties": {
+               "publisher": "Microsoft.Azure.ServiceFabric", "type": "ServiceFabricNode", "typeHandlerVersion": "1.1",
+               "settings": {"durabilityLevel": "Silver"}}}]}},
+           "serviceFabricNodeType": {"durabilityLevel": "Silver", "isStateless": false}}}
+        """;
+    assertThat(run("validate", file(sf).toString())).isZero();
+    assertThat(out.toString()).startsWith("ok: scale set sf-nt1").contains("health source: none")
+        .endsWith(", Service Fabric durability Silver (stateful node type)\n");
+  }
+
+  @Test
+  void aServiceFabricSetBreakingSeveralRulesListsThemAll() throws IOException {
+    String sf = """
+        {"name": "sf-nt1", "location": "westeurope",
+         "properties": {
+           "upgradePolicy": {"mode": "Automatic", "automaticOSUpgradePolicy": {"enableAutomaticOSUpgrade": true}},
+           "virtualMachineProfile": {
+             "storageProfile": {"imageReference": {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
+                                                   "sku": "2019-Datacenter", "version": "latest"}},
+             "extensionProfile": {"extensions": [{"name": "sf", "properties": {
+               "publisher": "Microsoft.Azure.ServiceFabric", "type": "ServiceFabricNode", "typeHandlerVersion": "1.0",
+               "settings": {"durabilityLevel": "Gold"}}}]}},
+           "serviceFabricNodeType": {"durabilityLevel": "Bronze"}}}
+        """;
+    assertThat(run("validate", file(sf).toString())).isEqualTo(1);
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines).hasSize(5);
+    assertThat(lines.subList(0, 4)).extracting(l -> l.substring(0, l.indexOf(": "))).containsExactly(
+        "properties.serviceFabricNodeType.durabilityLevel",
+        "properties.virtualMachineProfile.extensionProfile.extensions[0].properties.settings.durabilityLevel",
+        "properties.virtualMachineProfile.extensionProfile.extensions[0].properties.typeHandlerVersion",
+        "properties.virtualMachineProfile.osProfile.windowsConfiguration.enableAutomaticUpdates");
+    assertThat(lines.get(4)).isEqualTo("4 problems in " + dir.resolve("scale-set.json"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.rollingupgrade.api.validation.Violations;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.immutables.value.Value;
 
@@ -17,6 +18,18 @@ import org.immutables.value.Value;
 public interface Extension {
   /** Publisher of Azure's application health extension. */
   String HEALTH_EXTENSION_PUBLISHER = "Microsoft.ManagedServices";
+
+  /** Publisher of the Service Fabric node extension. */
+  String SERVICE_FABRIC_PUBLISHER = "Microsoft.Azure.ServiceFabric";
+
+  /** Type of the Service Fabric node extension on Windows. */
+  String SERVICE_FABRIC_WINDOWS_TYPE = "ServiceFabricNode";
+
+  /** Type of the Service Fabric node extension on Linux. */
+  String SERVICE_FABRIC_LINUX_TYPE = "ServiceFabricLinuxNode";
+
+  /** The Service Fabric node extension's setting that holds its {@link ServiceFabricDurability}. */
+  String DURABILITY_LEVEL_SETTING = "durabilityLevel";
 
   /** {@code major.minor}, optionally with more numeric parts, e.g. {@code 2.1} or {@code 1.0.3}. */
   Pattern HANDLER_VERSION = Pattern.compile("\\d+(\\.\\d+){1,3}");
@@ -67,6 +80,25 @@ public interface Extension {
     String t = type().toLowerCase(Locale.ROOT);
     return HEALTH_EXTENSION_PUBLISHER.equalsIgnoreCase(publisher())
         && (t.equals("applicationhealthlinux") || t.equals("applicationhealthwindows"));
+  }
+
+  /**
+   * Whether this is the Service Fabric node extension (publisher {@value #SERVICE_FABRIC_PUBLISHER},
+   * type {@value #SERVICE_FABRIC_WINDOWS_TYPE} or {@value #SERVICE_FABRIC_LINUX_TYPE}, ignoring case):
+   * its presence makes the scale set a Service Fabric node type.
+   */
+  default boolean isServiceFabricNodeExtension() {
+    return SERVICE_FABRIC_PUBLISHER.equalsIgnoreCase(publisher())
+        && (SERVICE_FABRIC_WINDOWS_TYPE.equalsIgnoreCase(type()) || SERVICE_FABRIC_LINUX_TYPE.equalsIgnoreCase(type()));
+  }
+
+  /**
+   * The durability in {@code settings.durabilityLevel} when it names one of Bronze, Silver, Gold
+   * (ignoring case); empty when the setting is absent or holds anything else.
+   */
+  default Optional<ServiceFabricDurability> serviceFabricDurability() {
+    Object level = settings().get(DURABILITY_LEVEL_SETTING);
+    return level instanceof String ? ServiceFabricDurability.fromAzureName((String) level) : Optional.empty();
   }
 
   /** The major part of {@link #typeHandlerVersion()}. */

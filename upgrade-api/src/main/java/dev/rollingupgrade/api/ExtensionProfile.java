@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.immutables.value.Value;
 
@@ -38,6 +39,15 @@ public interface ExtensionProfile {
       }
     }
     return found;
+  }
+
+  /**
+   * The durability the Service Fabric node extension names in {@code settings.durabilityLevel}:
+   * the first such extension's that names one of Bronze, Silver, Gold; empty otherwise.
+   */
+  default Optional<ServiceFabricDurability> serviceFabricDurability() {
+    return extensions().stream().filter(Extension::isServiceFabricNodeExtension)
+        .flatMap(e -> e.serviceFabricDurability().stream()).findFirst();
   }
 
   /**

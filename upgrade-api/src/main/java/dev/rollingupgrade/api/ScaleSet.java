@@ -14,8 +14,16 @@ import org.immutables.value.Value;
  * <p>Besides each field's own range, building checks the requirements of the upgrade policy,
  * all at once: mode {@code Rolling} and automatic OS upgrades need exactly one health source;
  * automatic OS upgrades also need an image that follows {@code latest}, custom images only
- * through a Compute Gallery, and {@code enableAutomaticUpdates=false} on Windows. Paths in
- * violations are JSON paths of the Azure document. Immutable and thread-safe.
+ * through a Compute Gallery, and {@code enableAutomaticUpdates=false} on Windows. A Service
+ * Fabric scale set (one with the Service Fabric node extension) with automatic OS upgrades also
+ * needs its cluster node type described ({@link #serviceFabricNodeType()}), durability Silver or
+ * Gold (Bronze only for stateless node types, which need the application health extension as
+ * health source), extension {@code typeHandlerVersion} 1.1 or later and the same durability in
+ * the cluster and the extension. Paths in violations are JSON paths of the Azure document.
+ *
+ * <p>Whether a platform image is on the list of images that automatic OS upgrades support is not
+ * checked here: that list changes over time and users replace it, so it is checked by
+ * {@code dev.rollingupgrade.core.auto.OsUpgradeRequirements}. Immutable and thread-safe.
  */
 @Value.Immutable
 public interface ScaleSet {
@@ -49,6 +57,24 @@ public interface ScaleSet {
   @Value.Default
   default UpgradePolicy upgradePolicy() {
     return UpgradePolicy.defaults();
+  }
+
+  /**
+   * The Service Fabric cluster's node type this scale set hosts. An SDK addition, read and written
+   * at {@code properties.serviceFabricNodeType}: the Azure scale set document does not hold it.
+   * Required for a Service Fabric scale set with automatic OS upgrades; only allowed on a Service
+   * Fabric scale set.
+   */
+  Optional<ServiceFabricNodeType> serviceFabricNodeType();
+
+  /**
+   * Whether this is a Service Fabric scale set: its model holds the Service Fabric node extension
+   * ({@link Extension#isServiceFabricNodeExtension()}). Service Fabric expects such sets to be
+   * upgraded one update domain at a time.
+   */
+  default boolean isServiceFabric() {
+    return virtualMachineProfile().extensionProfile().extensions().stream()
+        .anyMatch(Extension::isServiceFabricNodeExtension);
   }
 
   /** Checks fields and the requirements of the upgrade policy, reporting all violations at once. */

@@ -39,7 +39,10 @@ import java.util.function.Function;
  * Writing produces every field, defaults included; extension {@code protectedSettings} are
  * written as {@code ***} unless {@link SecretHandling#INCLUDED} is asked for. Durations are
  * ISO-8601 and enums are spelled as Azure spells them. Reading what was written gives an equal
- * value. All methods are static and thread-safe.
+ * value. What the Azure scale set document lacks has an SDK field of its own: the Service Fabric
+ * cluster's node type is {@code properties.serviceFabricNodeType}
+ * ({@code {"durabilityLevel": "Silver", "isStateless": false}}). All methods are static and
+ * thread-safe.
  */
 public final class AzureJson {
   static final ObjectMapper MAPPER = new ObjectMapper()

@@ -11,6 +11,7 @@ import dev.rollingupgrade.api.ImmutableImageReference;
 import dev.rollingupgrade.api.ImmutableInstance;
 import dev.rollingupgrade.api.ImmutableRollingUpgradePolicy;
 import dev.rollingupgrade.api.ImmutableScaleSet;
+import dev.rollingupgrade.api.ImmutableServiceFabricNodeType;
 import dev.rollingupgrade.api.ImmutableUpgradePolicy;
 import dev.rollingupgrade.api.ImmutableVirtualMachineProfile;
 import dev.rollingupgrade.api.Instance;
@@ -19,6 +20,8 @@ import dev.rollingupgrade.api.ProtectedSettings;
 import dev.rollingupgrade.api.ProvisioningState;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
+import dev.rollingupgrade.api.ServiceFabricDurability;
+import dev.rollingupgrade.api.ServiceFabricNodeType;
 import dev.rollingupgrade.api.UpgradeMode;
 import dev.rollingupgrade.api.UpgradePolicy;
 import dev.rollingupgrade.api.VirtualMachineProfile;
@@ -70,8 +73,24 @@ final class AzureJsonReader {
     if (profile.isEmpty()) {
       props.missing("virtualMachineProfile", "the VM model with storageProfile.imageReference");
     }
-    b.virtualMachineProfile(virtualMachineProfile(profile, props.pathOf("virtualMachineProfile")));
+    VirtualMachineProfile vm = virtualMachineProfile(profile, props.pathOf("virtualMachineProfile"));
+    b.virtualMachineProfile(vm);
+    props.object("serviceFabricNodeType").ifPresent(c -> b.serviceFabricNodeType(serviceFabricNodeType(c, vm)));
     return Violations.at(root.path(), b::build);
+  }
+
+  /** The SDK's {@code properties.serviceFabricNodeType}: the cluster's node type, which the Azure document lacks. */
+  static ServiceFabricNodeType serviceFabricNodeType(Cursor c, VirtualMachineProfile vm) {
+    ImmutableServiceFabricNodeType.Builder b = ServiceFabricNodeType.builder();
+    Optional<ServiceFabricDurability> level =
+        c.enumValue("durabilityLevel", ServiceFabricDurability.values(), ServiceFabricDurability::azureName);
+    if (level.isEmpty() && !c.has("durabilityLevel")) {
+      c.missing("durabilityLevel", "the node type's durability, Bronze, Silver or Gold");
+    }
+    // an unreadable level takes the extension's, so it is reported once, at its own path, and not again as a mismatch
+    b.durabilityLevel(level.or(() -> vm.extensionProfile().serviceFabricDurability()).orElse(ServiceFabricDurability.SILVER));
+    c.bool("isStateless").ifPresent(b::isStateless);
+    return Violations.at(c.path(), b::build);
   }
 
   static UpgradePolicy upgradePolicy(Cursor c) {

@@ -46,6 +46,8 @@ final class AzureJsonWriter {
     ObjectNode props = root.putObject("properties");
     props.set("upgradePolicy", upgradePolicy(s.upgradePolicy()));
     props.set("virtualMachineProfile", virtualMachineProfile(s.virtualMachineProfile()));
+    s.serviceFabricNodeType().ifPresent(n -> props.putObject("serviceFabricNodeType")
+        .put("durabilityLevel", n.durabilityLevel().azureName()).put("isStateless", n.isStateless()));
     return root;
   }
 

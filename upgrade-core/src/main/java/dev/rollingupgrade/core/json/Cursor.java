@@ -52,6 +52,11 @@ final class Cursor {
     problems.add(new Violation(pathOf(field), "null", "is required: " + what));
   }
 
+  /** Whether {@code field} holds a value (absent and JSON null count as no value). */
+  boolean has(String field) {
+    return value(field) != null;
+  }
+
   /** The child object {@code field}, or empty if absent; a non-object is a problem. */
   Optional<Cursor> object(String field) {
     JsonNode child = value(field);
