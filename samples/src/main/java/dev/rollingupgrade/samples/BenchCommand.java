@@ -12,6 +12,10 @@ import dev.rollingupgrade.api.UpgradePolicy;
 import dev.rollingupgrade.api.VirtualMachineProfile;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.InstanceDriver;
+import dev.rollingupgrade.core.auto.PhasePlan;
+import dev.rollingupgrade.core.auto.PhasePlanner;
+import dev.rollingupgrade.core.auto.RegionPairs;
+import dev.rollingupgrade.core.auto.RolloutMember;
 import dev.rollingupgrade.core.plan.BatchPlanner;
 import dev.rollingupgrade.core.plan.InstanceSnapshot;
 import dev.rollingupgrade.core.plan.UpgradePlan;
@@ -54,7 +58,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench}: measures, in one run, the planner's speed and scaling, the orchestration's CPU
+ * {@code bench}: measures, in one run, the planner's speed and scaling, the phase planner's speed
+ * on a large multi-region rollout, the orchestration's CPU
  * overhead and heap per instance, how close a fault-free run comes to its shortest possible
  * duration, and how well one batch's driver calls run in parallel; prints a table, then one
  * {@code name: value} line per figure. {@code --quick} uses smaller sizes (under a minute).
@@ -86,6 +91,10 @@ final class BenchCommand implements Callable<Integer> {
         "median to plan 1,000,000 instances, 3 zones x 20 UDs"));
     figures.add(new Figure("planner-scaling-10x", big / small, "x", "<= 12", big / small <= 12,
         "time for 1,000,000 / time for 100,000 (" + format(small) + " ms)"));
+
+    double phases = phasePlanMedianMillis(10_000, 100, 60, quick ? 11 : 31);
+    figures.add(new Figure("phase-plan-10k-ms", phases, "ms", "< 1000", phases < 1000,
+        "median to phase plan 10,000 scale sets x 100 instances in 60 regions (30 geo pairs)"));
 
     int runSize = quick ? 100_000 : 1_000_000;
     double[] overhead = overhead(runSize);
@@ -135,6 +144,42 @@ final class BenchCommand implements Callable<Integer> {
       times[r] = (System.nanoTime() - start) / 1e6;
       if (plan.candidateCount() != n) {
         throw new IllegalStateException("the planner lost instances");
+      }
+    }
+    Arrays.sort(times);
+    return times[reps / 2];
+  }
+
+  // ---- phase planner ----
+
+  /** Median time to plan {@code sets} scale sets of {@code instances} each over {@code regions} regions, paired two by two. */
+  private static double phasePlanMedianMillis(int sets, int instances, int regions, int reps) {
+    RegionPairs pairs = RegionPairs.none();
+    for (int r = 1; r + 1 <= regions; r += 2) {
+      pairs = pairs.with("region" + r, "region" + (r + 1));
+    }
+    List<RolloutMember> members = new ArrayList<>(sets);
+    for (int i = 0; i < sets; i++) {
+      String region = "region" + (1 + i % regions);
+      String zone = String.valueOf(1 + (i / regions) % 3);
+      switch (i % 4) { // a mix of regional, single-zone and zone-redundant sets
+        case 0 -> members.add(RolloutMember.regional("vmss-" + i, region, instances));
+        case 3 -> members.add(RolloutMember.zonal("vmss-" + i, region, instances, "1", "2", "3"));
+        default -> members.add(RolloutMember.zonal("vmss-" + i, region, instances, zone));
+      }
+    }
+    Collections.shuffle(members, new java.util.Random(1)); // the caller's order is arbitrary
+    PhasePlanner planner = PhasePlanner.defaults();
+    for (int w = 0; w < 5; w++) {
+      planner.plan(members, pairs);
+    }
+    double[] times = new double[reps];
+    for (int r = 0; r < reps; r++) {
+      long start = System.nanoTime();
+      PhasePlan plan = planner.plan(members, pairs);
+      times[r] = (System.nanoTime() - start) / 1e6;
+      if (plan.scaleSetCount() != sets || plan.regionCount() != regions) {
+        throw new IllegalStateException("the phase planner lost scale sets or regions");
       }
     }
     Arrays.sort(times);

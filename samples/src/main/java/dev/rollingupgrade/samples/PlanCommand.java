@@ -7,6 +7,7 @@ import dev.rollingupgrade.api.ProvisioningState;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.validation.InvalidModelException;
+import dev.rollingupgrade.core.auto.PhasePlanner;
 import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.core.json.JsonSyntaxException;
 import dev.rollingupgrade.core.plan.Batch;
@@ -31,10 +32,13 @@ import picocli.CommandLine.Spec;
  * {@code plan}: prints the batches a rolling upgrade would run (a dry run), one a line with why
  * it is cut there, and ends with {@code batches: <count>}. Either on a synthetic fleet (instance
  * {@code i} in zone {@code (i mod Z) + 1}, update domain {@code (i div Z) mod U}, the first K
- * unhealthy) or on a real model and instance list (Azure JSON).
+ * unhealthy) or on a real model and instance list (Azure JSON). With {@code --rollout}, prints
+ * the phases of a multi-region rollout instead, one plan per image.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Print the batches of a rolling upgrade (dry run), each with why it is cut there.")
+    description = {"Print the batches of a rolling upgrade (dry run), each with why it is cut there.",
+        "With --rollout FILE: print the phases, regions and waves of a multi-region rollout, each with why it is there;"
+            + " try samples/rollouts/six-regions.json (six regions in three geo pairs)."})
 final class PlanCommand implements Callable<Integer> {
   private static final int MAX_INSTANCES = 10_000_000;
   private static final int SHOWN_IDS = 8;
@@ -76,11 +80,29 @@ final class PlanCommand implements Callable<Integer> {
       description = "its instances (Azure VM list JSON); healthy = running and provisioned, at target = latestModelApplied")
   private Path instancesFile;
 
+  @Option(names = "--rollout", paramLabel = "ROLLOUT.json",
+      description = "plan the phases of a multi-region rollout: {\"regionPairs\": [[\"eastus\",\"westus\"]], "
+          + "\"scaleSets\": [{\"name\", \"location\", \"zones\", \"capacity\", \"imageReference\"}]}, "
+          + "e.g. samples/rollouts/six-regions.json")
+  private Path rollout;
+
+  @Option(names = "--azure-pairs", description = "with --rollout: add the well-known Azure region pairs to the file's")
+  private boolean azurePairs;
+
+  @Option(names = "--first-phase-regions", paramLabel = "N", description = "with --rollout: regions in the canary phase (default: 1)")
+  private Integer firstPhaseRegions;
+
+  @Option(names = "--max-regions-per-phase", paramLabel = "N", description = "with --rollout: most regions in a phase (default: 8)")
+  private Integer maxRegionsPerPhase;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
+      if (rollout != null || azurePairs || firstPhaseRegions != null || maxRegionsPerPhase != null) {
+        return RolloutPlan.print(this::rolloutOptions, rollout, azurePairs, out, err);
+      }
       Input input = file != null || instancesFile != null ? fromFiles() : synthetic();
       UpgradePlan plan = BatchPlanner.of(input.policy).plan(input.fleet);
       out.println("plan: " + input.description + ": " + plan.summary());
@@ -99,6 +121,27 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   private record Input(List<InstanceSnapshot> fleet, RollingUpgradePolicy policy, String description) {}
+
+  /** The phase planner the rollout options ask for; a usage error when they are mixed with others. */
+  private PhasePlanner rolloutOptions() {
+    if (rollout == null) {
+      throw new BadArgument("--azure-pairs, --first-phase-regions and --max-regions-per-phase go with --rollout");
+    }
+    if (file != null || instancesFile != null || instances != null || unhealthy != null || maxBatchPercent != null
+        || maxUnhealthyPercent != null || crossZone || prioritizeUnhealthy || ignoreUpdateDomains) {
+      throw new BadArgument("--rollout plans phases from its file alone; drop the batch-plan options");
+    }
+    PhasePlanner planner = PhasePlanner.defaults();
+    if (firstPhaseRegions != null) {
+      range("--first-phase-regions", firstPhaseRegions, 1, 1000);
+      planner = planner.firstPhaseRegions(firstPhaseRegions);
+    }
+    if (maxRegionsPerPhase != null) {
+      range("--max-regions-per-phase", maxRegionsPerPhase, 1, 1000);
+      planner = planner.maxRegionsPerPhase(maxRegionsPerPhase);
+    }
+    return planner;
+  }
 
   private Input synthetic() {
     if (instances == null) {
@@ -150,7 +193,7 @@ final class PlanCommand implements Callable<Integer> {
     return new Input(fleet, set.upgradePolicy().rollingUpgradePolicy(), "scale set " + set.name());
   }
 
-  private static String read(Path path) {
+  static String read(Path path) {
     try {
       return Files.readString(path);
     } catch (NoSuchFileException e) {
@@ -174,7 +217,7 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   /** A usage error: printed as one line, exit code 2. */
-  private static final class BadArgument extends RuntimeException {
+  static final class BadArgument extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     BadArgument(String message) {

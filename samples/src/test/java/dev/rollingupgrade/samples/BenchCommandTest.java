@@ -14,7 +14,7 @@ class BenchCommandTest {
     StringWriter out = new StringWriter();
     assertThat(Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "bench", "--quick")).isZero();
     List<String> lines = out.toString().lines().toList();
-    for (String figure : List.of("planner-1m-ms", "planner-scaling-10x", "overhead-us-per-instance", "peak-heap-mib",
+    for (String figure : List.of("planner-1m-ms", "planner-scaling-10x", "phase-plan-10k-ms", "overhead-us-per-instance", "peak-heap-mib",
         "makespan-ratio", "parallel-ratio")) {
       assertThat(lines).anySatisfy(l -> assertThat(l).matches(figure + ": [0-9.]+"));
     }
