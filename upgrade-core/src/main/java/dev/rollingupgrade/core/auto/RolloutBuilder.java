@@ -309,15 +309,10 @@ public final class RolloutBuilder {
     RollingUpgradePolicy policy = set.upgradePolicy().automaticOSUpgradePolicy().useRollingUpgradePolicy()
         ? set.upgradePolicy().rollingUpgradePolicy() : RollingUpgradePolicy.defaults();
     // Service Fabric rolls one update domain at a time to keep its services available
-    if (!isServiceFabric(set)) {
+    if (!set.isServiceFabric()) {
       return policy;
     }
     return ImmutableRollingUpgradePolicy.builder().from(policy).respectUpdateDomains(true).build();
-  }
-
-  static boolean isServiceFabric(ScaleSet set) {
-    return set.virtualMachineProfile().extensionProfile().extensions().stream()
-        .anyMatch(e -> e.publisher().equalsIgnoreCase("Microsoft.Azure.ServiceFabric"));
   }
 
   void requireAllPublic() {
