@@ -10,7 +10,6 @@ import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.RUNNING;
 import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.event.UpgradeEventType;
-import dev.rollingupgrade.api.spi.Cancellable;
 import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.LeaseLostException;
 import dev.rollingupgrade.api.spi.RunRecord;
@@ -81,8 +80,7 @@ public final class ImageRollout {
   private final Map<String, Integer> waveAt = new LinkedHashMap<>();
   private final Map<String, Integer> outstanding = new LinkedHashMap<>();
   private final CompletableFuture<RolloutStatus> completion = new CompletableFuture<>();
-  private Lease lease;
-  private long nextSequence;
+  private final RolloutWriter writer;
   private int phase;
   private int regionsLeft;
   private boolean cancelRequested;
@@ -90,7 +88,6 @@ public final class ImageRollout {
   private ApiError fault;
   private RollingUpgradeStatusCode code = RollingUpgradeStatusCode.ROLLING_FORWARD;
   private Instant endTime;
-  private Cancellable renewal;
 
   ImageRollout(RolloutBuilder cfg, String rolloutId, String release, Instant startTime, PhasePlan plan,
       Map<String, ScaleSet> models, Map<String, ImageReference> targets, Lease lease, long nextSequence) {
@@ -101,9 +98,8 @@ public final class ImageRollout {
     this.plan = plan;
     this.models = models;
     this.targets = targets;
-    this.lease = lease;
-    this.nextSequence = nextSequence;
     this.executor = new SerialExecutor(cfg.scheduler, this::failed);
+    this.writer = new RolloutWriter(cfg, executor, rolloutId, lease, nextSequence, this::failed);
     executor.mdc("rollout", rolloutId);
     for (Phase p : plan.phases()) {
       for (RegionStep r : p.regions()) {
@@ -160,7 +156,7 @@ public final class ImageRollout {
       if (cancelRequested || ending) {
         return;
       }
-      append(RolloutJournal.CANCEL_REQUESTED, Map.of(), () -> {
+      writer.append(RolloutJournal.CANCEL_REQUESTED, Map.of(), () -> {
         cancelRequested = true;
         runs.forEach((set, run) -> {
           if (states.get(set) == RUNNING) {
@@ -182,7 +178,7 @@ public final class ImageRollout {
       if (!states.containsKey(name) || removed.contains(name) || ending) {
         return;
       }
-      append(RolloutJournal.REMOVED, Map.of("scaleSet", name), () -> {
+      writer.append(RolloutJournal.REMOVED, Map.of("scaleSet", name), () -> {
         removed.add(name);
         if (states.get(name) == PENDING) {
           states.put(name, REMOVED);
@@ -196,8 +192,8 @@ public final class ImageRollout {
   // ---- the walk: phases, regions, waves ----
 
   void start(Map<String, String> startAttributes) {
-    keepLease();
-    executor.execute(() -> append(RolloutJournal.STARTED, startAttributes, () -> {
+    writer.keepLease();
+    executor.execute(() -> writer.append(RolloutJournal.STARTED, startAttributes, () -> {
       cfg.emit(UpgradeEventType.ROLLOUT_STARTED, "", rolloutId, 0, release + ": " + plan.phases().size() + " phases over "
           + plan.regionCount() + " regions, " + states.size() + " scale sets");
       startPhase(1);
@@ -240,7 +236,7 @@ public final class ImageRollout {
     attributes.put("region", region.region());
     attributes.put("wave", String.valueOf(wave));
     attributes.put("scaleSets", RolloutJournal.writeStrings(sets));
-    append(RolloutJournal.WAVE_STARTED, attributes, () -> {
+    writer.append(RolloutJournal.WAVE_STARTED, attributes, () -> {
       await(region, wave, sets);
       sets.forEach(this::launch);
     });
@@ -347,15 +343,13 @@ public final class ImageRollout {
     attributes.put("states", RolloutJournal.writeStrings(states.entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue()).toList()));
     fault().ifPresent(f -> attributes.put("error", f.message().orElse("")));
-    RunRecord last = new RunRecord(rolloutId, nextSequence++, now, RolloutJournal.FINISHED, attributes,
-        Optional.of(new RunRecord.Outcome(HISTORY_KEY, entry.build())));
-    write(List.of(last), () -> {
+    writer.appendFinal(now, RolloutJournal.FINISHED, attributes, new RunRecord.Outcome(HISTORY_KEY, entry.build()), () -> {
       code = end;
       endTime = now;
       LOG.info("rollout {} ended {}", rolloutId, end);
       cfg.emit(UpgradeEventType.ROLLOUT_FINISHED, "", rolloutId, phase, end + fault().map(f -> ": "
           + f.message().orElse("")).orElse(""));
-      stopLease();
+      writer.stop(true);
       completion.complete(snapshot());
     });
   }
@@ -368,7 +362,7 @@ public final class ImageRollout {
 
   /** Carries on from the journal's waves: earlier runs keep their outcome, the last wave of each region is awaited. */
   void resume(List<RunRecord> records) {
-    keepLease();
+    writer.keepLease();
     executor.execute(() -> {
       Map<String, RunRecord> lastWave = new LinkedHashMap<>();
       int reached = 0;
@@ -451,61 +445,13 @@ public final class ImageRollout {
     });
   }
 
-  // ---- journal and lease ----
-
-  private void append(String kind, Map<String, String> attributes, Runnable then) {
-    write(List.of(RunRecord.of(rolloutId, nextSequence++, executor.now(), kind, attributes)), then);
-  }
-
-  private void write(List<RunRecord> records, Runnable then) {
-    executor.hold();
-    CompletionStage<Void> durable;
-    try {
-      durable = cfg.store.append(lease, records);
-    } catch (RuntimeException e) {
-      durable = CompletableFuture.failedFuture(e);
-    }
-    durable.whenComplete((ok, failure) -> executor.release(() -> {
-      if (failure != null) {
-        failed(new IllegalStateException("the store refused a record of rollout " + rolloutId + ": "
-            + SerialExecutor.unwrap(failure).getMessage(), SerialExecutor.unwrap(failure)));
-      } else {
-        then.run();
-      }
-    }));
-  }
-
-  private void keepLease() {
-    java.time.Duration every = cfg.options.leaseDuration().dividedBy(3);
-    renewal = executor.schedule(every, () -> {
-      if (completion.isDone()) {
-        return;
-      }
-      try {
-        lease = cfg.store.renew(lease, cfg.options.leaseDuration());
-        keepLease();
-      } catch (RuntimeException e) {
-        failed(e);
-      }
-    });
-  }
-
-  private void stopLease() {
-    if (renewal != null) {
-      renewal.cancel();
-    }
-    cfg.store.release(lease);
-  }
-
   private void failed(RuntimeException e) {
     if (e instanceof LeaseLostException) {
       LOG.warn("rollout {}: another owner holds it now; this host stops driving it", rolloutId);
     } else {
       LOG.error("rollout {} cannot go on", rolloutId, e);
     }
-    if (renewal != null) {
-      renewal.cancel();
-    }
+    writer.stop(false);
     executor.stop();
     completion.completeExceptionally(e);
   }

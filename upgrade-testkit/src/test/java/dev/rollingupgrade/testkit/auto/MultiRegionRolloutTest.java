@@ -15,9 +15,6 @@ class MultiRegionRolloutTest {
   void aReleaseRollsPhaseByPhaseAndAFaultStopsItsPhase() {
     var result = MultiRegionSimulation.of(1, "westeurope").run();
     RolloutStatus first = result.first();
-    System.out.println(String.join("\n", first.plan().explain()));
-    System.out.println(first);
-    System.out.println(result.second());
     assertThat(first.code()).isEqualTo(RollingUpgradeStatusCode.COMPLETED);
     assertThat(first.members()).hasSize(12).allMatch(m -> m.state() == MemberState.COMPLETED);
     RolloutStatus second = result.second();
