@@ -198,6 +198,8 @@ final class PlanCommand implements Callable<Integer> {
       return Files.readString(path);
     } catch (NoSuchFileException e) {
       throw new BadArgument("cannot read " + path + ": no such file");
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new BadArgument("cannot read " + path + ": not UTF-8 text (JSON files are UTF-8)");
     } catch (IOException e) {
       throw new BadArgument("cannot read " + path + ": " + e.getMessage());
     }

@@ -57,7 +57,9 @@ final class ValidateCommand implements Callable<Integer> {
       json = Files.readString(file);
     } catch (IOException e) {
       err.println("cannot read " + file + ": "
-          + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+          + (e instanceof NoSuchFileException ? "no such file"
+              : e instanceof java.nio.charset.MalformedInputException ? "not UTF-8 text (JSON files are UTF-8)"
+              : e.getMessage()));
       return 2;
     }
     ScaleSet scaleSet;

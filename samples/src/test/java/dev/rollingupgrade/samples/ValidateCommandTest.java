@@ -146,6 +146,15 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aFileThatIsNotUtf8ExitsTwoAndSaysSo() throws IOException {
+    Path f = dir.resolve("latin1.json");
+    Files.write(f, new byte[] {'{', '"', 'n', (byte) 0xE9, '"', '}'});
+    assertThat(run("validate", f.toString())).isEqualTo(2);
+    assertThat(run("plan", "--rollout", f.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("not UTF-8 text").doesNotContain("Input length");
+  }
+
+  @Test
   void helpListsTheCommands() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("validate");
