@@ -189,6 +189,27 @@ public final class ImageRollout {
     });
   }
 
+  /**
+   * Stops driving the rollout and its runs on this host, e.g. before a redeploy: they stay
+   * unfinished in the store and their leases are released, so {@link RolloutBuilder#resume} can
+   * pick the rollout up at once. Its {@link #completion()} never completes. Does nothing once it
+   * ended.
+   */
+  public void abandon() {
+    List<RollingUpgradeRun> inFlight = executor.read(() -> {
+      if (executor.isStopped() || completion.isDone()) {
+        return null; // ended, or abandoned already
+      }
+      executor.stop();
+      return List.copyOf(runs.values());
+    });
+    if (inFlight != null) {
+      writer.stop(true);
+      inFlight.forEach(RollingUpgradeRun::abandon);
+      LOG.info("rollout {} abandoned: it stays unfinished in the store", rolloutId);
+    }
+  }
+
   // ---- the walk: phases, regions, waves ----
 
   void start(Map<String, String> startAttributes) {

@@ -45,21 +45,28 @@ final class RolloutWriter {
   }
 
   private void write(List<RunRecord> records, Runnable then) {
-    executor.hold(); // nothing else acts on the rollout before its decision is durable
     CompletionStage<Void> durable;
     try {
       durable = cfg.store.append(lease, records);
     } catch (RuntimeException e) {
       durable = CompletableFuture.failedFuture(e);
     }
-    durable.whenComplete((ok, failure) -> executor.release(() -> {
-      if (failure != null) {
-        onFailure.accept(new IllegalStateException("the store refused a record of rollout " + rolloutId + ": "
-            + SerialExecutor.unwrap(failure).getMessage(), SerialExecutor.unwrap(failure)));
-      } else {
-        then.run();
-      }
-    }));
+    // a store that answers at once is applied in this state change, so an Error in 'then' is not swallowed by a future
+    if (durable instanceof CompletableFuture<Void> done && done.isDone()) {
+      applied(done.handle((ok, failure) -> failure).join(), then);
+      return;
+    }
+    executor.hold(); // nothing else acts on the rollout before its decision is durable
+    durable.whenComplete((ok, failure) -> executor.release(() -> applied(failure, then)));
+  }
+
+  private void applied(Throwable failure, Runnable then) {
+    if (failure != null) {
+      onFailure.accept(new IllegalStateException("the store refused a record of rollout " + rolloutId + ": "
+          + SerialExecutor.unwrap(failure).getMessage(), SerialExecutor.unwrap(failure)));
+    } else {
+      then.run();
+    }
   }
 
   /** Renews the lease every third of its duration until {@link #stop}. */
