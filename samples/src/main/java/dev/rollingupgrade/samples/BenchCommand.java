@@ -67,8 +67,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark planner, orchestration overhead, makespan and parallelism; prints a table and name: value lines.")
 final class BenchCommand implements Callable<Integer> {
-  private static final ImageReference FROM = RolloutTestEnvironment.CURRENT_IMAGE;
-  private static final ImageReference TO = RolloutTestEnvironment.NEXT_IMAGE;
+  static final ImageReference FROM = RolloutTestEnvironment.CURRENT_IMAGE;
+  static final ImageReference TO = RolloutTestEnvironment.NEXT_IMAGE;
 
   @Spec
   private CommandSpec spec;
@@ -103,6 +103,13 @@ final class BenchCommand implements Callable<Integer> {
     double heapTarget = Math.max(128, 512.0 * runSize / 1_000_000);
     figures.add(new Figure("peak-heap-mib", overhead[1], "MiB", "<= " + format(heapTarget), overhead[1] <= heapTarget,
         "largest heap in use after a collection during that run, in a JVM capped at the target"));
+
+    int rolloutSets = quick ? 1_000 : 10_000;
+    double rollout = probe(RolloutOverheadProbe.class, 2048, String.valueOf(rolloutSets), "100", "60")[0];
+    double perRun = rollout / overhead[0];
+    figures.add(new Figure("rollout-overhead-ratio", perRun, "x", "<= 2", perRun <= 2,
+        "CPU per instance of a rollout of " + rolloutSets + " sets x 100 in 60 regions (" + format(rollout)
+            + " us) / overhead-us-per-instance"));
 
     double makespan = makespanRatio(quick ? 1_000 : 10_000);
     figures.add(new Figure("makespan-ratio", makespan, "x", "<= 1.01", makespan <= 1.01,
@@ -189,11 +196,17 @@ final class BenchCommand implements Callable<Integer> {
   // ---- orchestration overhead ----
 
   private static ScaleSet scaleSet(int capacity, RollingUpgradePolicy policy) {
-    return ScaleSet.builder().name("bench").location("westeurope").addZones("1", "2", "3").capacity(capacity)
-        .virtualMachineProfile(VirtualMachineProfile.builder().imageReference(TO)
-            .healthProbe(HealthProbeReference.of("/bench/lb/probes/http")).build())
+    return ScaleSet.builder().from(scaleSet("bench", "westeurope", capacity, "1", "2", "3"))
         .upgradePolicy(UpgradePolicy.builder().mode(UpgradeMode.ROLLING).rollingUpgradePolicy(policy).build())
         .build();
+  }
+
+  /** A Rolling set whose model names {@link #TO}, with a health probe. */
+  static ScaleSet scaleSet(String name, String region, int capacity, String... zones) {
+    return ScaleSet.builder().name(name).location(region).addZones(zones).capacity(capacity)
+        .virtualMachineProfile(VirtualMachineProfile.builder().imageReference(TO)
+            .healthProbe(HealthProbeReference.of("/bench/lb/probes/http")).build())
+        .upgradePolicy(UpgradePolicy.builder().mode(UpgradeMode.ROLLING).build()).build();
   }
 
   /**
@@ -203,22 +216,28 @@ final class BenchCommand implements Callable<Integer> {
    */
   private static double[] overhead(int n) {
     long heapCapMib = Math.max(128, 512L * n / 1_000_000);
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heapCapMib + "m", "-cp", System.getProperty("java.class.path"), OverheadProbe.class.getName(),
-        String.valueOf(n));
+    return probe(OverheadProbe.class, heapCapMib, String.valueOf(n));
+  }
+
+  /** Runs {@code probe}'s main in a fresh JVM with {@code heapMib} of heap; the numbers of its last line. */
+  private static double[] probe(Class<?> probe, long heapMib, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heapMib + "m", "-cp", System.getProperty("java.class.path"), probe.getName()));
+    command.addAll(List.of(args));
     try {
-      Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (probe.waitFor() != 0) {
-        throw new IllegalStateException("the overhead probe failed (heap capped at " + heapCapMib + " MiB):\n" + output);
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException(probe.getSimpleName() + " failed (heap capped at " + heapMib + " MiB):\n"
+            + output);
       }
-      String[] last = output.lines().reduce((a, b) -> b).orElse("").split(" ");
-      return new double[] {Double.parseDouble(last[0]), Double.parseDouble(last[1])};
+      return Arrays.stream(output.lines().reduce((a, b) -> b).orElse("").split(" "))
+          .mapToDouble(Double::parseDouble).toArray();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the overhead probe", e);
+      throw new UncheckedIOException("cannot start " + probe.getSimpleName(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the overhead probe", e);
+      throw new IllegalStateException("interrupted while waiting for " + probe.getSimpleName(), e);
     }
   }
 

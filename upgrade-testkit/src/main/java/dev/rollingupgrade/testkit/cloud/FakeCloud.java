@@ -145,8 +145,12 @@ public final class FakeCloud implements InstanceDriver, HealthSignal, ImageCatal
     if (fleet.isEmpty()) {
       return unknown(scaleSet);
     }
-    Optional<String> zone = fleet.get().instances().stream().filter(i -> i.id().equals(instanceId)).findFirst()
-        .flatMap(i -> i.zone());
+    Optional<String> zone;
+    try {
+      zone = fleet.get().instance(instanceId).zone();
+    } catch (IllegalArgumentException unknownInstance) {
+      zone = Optional.empty(); // the fleet's own answer says the instance does not exist
+    }
     Upgrade upgrade = new Upgrade(scaleSet, regionOf(scaleSet), zone, instanceId, scheduler.now());
     synchronized (this) {
       upgrades.add(upgrade);
