@@ -96,7 +96,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
           + "automaticOSUpgradePolicy.enableAutomaticOSUpgrade=false: turn it on in the model first");
     }
     OsUpgradeRequirements.require(set, supported);
-    executor.execute(() -> {
+    executor.runNow(() -> {
       Watched w = watched.get(set.name());
       if (w != null) {
         w.model = set;
@@ -116,7 +116,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
    * batch finishes). Does nothing for a set not enabled.
    */
   public void disable(String name) {
-    executor.execute(() -> {
+    executor.runNow(() -> {
       if (watched.remove(name) == null) {
         return;
       }
@@ -195,7 +195,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
       try {
         ImageRollout rollout = rollouts.models(name -> executor.read(() -> Optional.ofNullable(watched.get(name))
             .map(w -> w.model).orElse(null))).resume(id);
-        executor.execute(() -> track(rollout, rollout.status().members().stream()
+        executor.runNow(() -> track(rollout, rollout.status().members().stream()
             .map(RolloutStatus.Member::scaleSetName).toList(), rollout.status().release()));
         resumed.add(rollout);
       } catch (RuntimeException e) {
@@ -208,7 +208,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
   /** Stops watching; rollouts and runs in flight go on. */
   @Override
   public void close() {
-    executor.execute(() -> {
+    executor.runNow(() -> {
       closed = true;
       if (nextPoll != null) {
         nextPoll.cancel();

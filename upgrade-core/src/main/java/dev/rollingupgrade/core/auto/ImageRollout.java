@@ -271,7 +271,8 @@ public final class ImageRollout {
 
   private void launch(String set) {
     try {
-      attach(set, cfg.startRun(models.get(set), targets.get(set), rolloutId, runId(set)));
+      ScaleSet model = models.containsKey(set) ? models.get(set) : cfg.modelOf(set);
+      attach(set, cfg.startRun(model, targets.get(set), rolloutId, runId(set)));
     } catch (RuntimeException e) {
       LOG.error("rollout {}: the run of {} could not start: {}", rolloutId, set, e.getMessage());
       ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotStarted")

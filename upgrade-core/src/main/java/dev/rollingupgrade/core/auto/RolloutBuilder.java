@@ -224,20 +224,14 @@ public final class RolloutBuilder {
         new IllegalStateException("rollout " + id + " is held by another owner whose lease has not expired"));
     startedBy = UpgradeOperationInvoker.valueOf(first.attributes().get("startedBy"));
     Map<String, ImageReference> journalled = new LinkedHashMap<>();
-    Map<String, ScaleSet> known = new LinkedHashMap<>();
     first.attributes().forEach((key, value) -> {
       if (key.startsWith("target:")) {
-        String name = key.substring("target:".length());
-        journalled.put(name, AzureJson.readImageReference(value));
-        ScaleSet model = models.containsKey(name) ? models.get(name) : modelSource == null ? null
-            : modelSource.apply(name);
-        if (model != null) {
-          known.put(name, model);
-        }
+        journalled.put(key.substring("target:".length()), AzureJson.readImageReference(value));
       }
     });
+    // models are looked up when a run starts or resumes: the caller may still be registering them
     ImageRollout rollout = new ImageRollout(this, id, first.attributes().get("release"), first.time(),
-        RolloutJournal.readPlan(first.attributes().get("plan")), known, journalled, lease, records.size());
+        RolloutJournal.readPlan(first.attributes().get("plan")), Map.of(), journalled, lease, records.size());
     RunRecord last = records.get(records.size() - 1);
     if (last.isFinal()) {
       store.release(lease);
@@ -274,12 +268,16 @@ public final class RolloutBuilder {
     return run.start();
   }
 
+  /** The model of scale set {@code name}: a member's, else from {@link #models}; null when neither knows it. */
+  ScaleSet modelOf(String name) {
+    return models.containsKey(name) ? models.get(name) : modelSource == null ? null : modelSource.apply(name);
+  }
+
   RollingUpgradeRun resumeRun(String runId) {
     RolloutRecovery recovery = RolloutRecovery.of(store).driver(driver).health(health).scheduler(scheduler)
         .options(options);
     if (modelSource != null || !models.isEmpty()) {
-      recovery.models(name -> models.containsKey(name) ? models.get(name)
-          : modelSource == null ? null : modelSource.apply(name));
+      recovery.models(this::modelOf);
     }
     listeners.forEach(recovery::listener);
     if (preflight != null) {
