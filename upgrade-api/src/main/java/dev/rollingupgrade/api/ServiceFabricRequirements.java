@@ -5,7 +5,6 @@ import static dev.rollingupgrade.api.ScaleSetRequirements.BECAUSE;
 import static dev.rollingupgrade.api.ScaleSetRequirements.PROFILE;
 
 import dev.rollingupgrade.api.validation.Violations;
-import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,7 +66,7 @@ final class ServiceFabricRequirements {
 
   private static void checkExtension(String path, Extension e, Optional<ServiceFabricNodeType> nodeType, Violations v) {
     String version = e.typeHandlerVersion();
-    if (Extension.HANDLER_VERSION.matcher(version).matches() && compareVersions(version, MIN_HANDLER_VERSION) < 0) {
+    if (Extension.HANDLER_VERSION.matcher(version).matches() && Versions.compare(version, MIN_HANDLER_VERSION) < 0) {
       v.add(path + ".typeHandlerVersion", '"' + version + '"',
           "the Service Fabric node extension needs typeHandlerVersion " + MIN_HANDLER_VERSION + " or later" + BECAUSE);
     }
@@ -97,21 +96,6 @@ final class ServiceFabricRequirements {
           + "application health extension (" + Extension.HEALTH_EXTENSION_PUBLISHER
           + " ApplicationHealthLinux|ApplicationHealthWindows) as health source" + BECAUSE);
     }
-  }
-
-  /** Compares dotted numeric versions part by part, numerically (1.10 is after 1.9); missing parts count as 0. */
-  static int compareVersions(String a, String b) {
-    String[] x = a.split("\\.");
-    String[] y = b.split("\\.");
-    for (int i = 0; i < Math.max(x.length, y.length); i++) {
-      BigInteger p = i < x.length ? new BigInteger(x[i]) : BigInteger.ZERO;
-      BigInteger q = i < y.length ? new BigInteger(y[i]) : BigInteger.ZERO;
-      int c = p.compareTo(q);
-      if (c != 0) {
-        return c;
-      }
-    }
-    return 0;
   }
 
   private static String describe(ServiceFabricNodeType n) {

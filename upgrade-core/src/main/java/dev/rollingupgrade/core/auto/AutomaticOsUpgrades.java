@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.auto;
 
+import dev.rollingupgrade.api.Versions;
 import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.event.UpgradeEventType;
@@ -290,7 +291,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
       for (String name : query.getValue()) {
         Watched w = watched.get(name);
         if (w == null || latest.isEmpty() || busy(name) || halted.contains(name + "@" + latest.get())
-            || (w.current != null && ImageVersions.compare(latest.get(), w.current) <= 0)) {
+            || (w.current != null && Versions.compare(latest.get(), w.current) <= 0)) {
           continue;
         }
         Instant dueAt = dueTime(w, query.getKey(), latest.get(), now);

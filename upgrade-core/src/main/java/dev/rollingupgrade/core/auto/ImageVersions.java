@@ -2,6 +2,7 @@ package dev.rollingupgrade.core.auto;
 
 import dev.rollingupgrade.api.GalleryImageVersion;
 import dev.rollingupgrade.api.ImageReference;
+import dev.rollingupgrade.api.Versions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -9,25 +10,10 @@ import java.util.Optional;
 
 /** Image versions: their order, "latest" in a region, the version an image reference names. */
 final class ImageVersions {
-  /** Numeric order part by part ({@code 1.10.0} after {@code 1.9.0}); non-numeric parts compare as text. */
-  static final Comparator<String> ORDER = ImageVersions::compare;
+  /** Numeric order part by part; see {@link Versions}. */
+  static final Comparator<String> ORDER = Versions.ORDER;
 
   private ImageVersions() {}
-
-  static int compare(String a, String b) {
-    String[] x = a.split("\\.");
-    String[] y = b.split("\\.");
-    for (int i = 0; i < Math.max(x.length, y.length); i++) {
-      String p = i < x.length ? x[i] : "0";
-      String q = i < y.length ? y[i] : "0";
-      int c = p.matches("\\d{1,18}") && q.matches("\\d{1,18}") ? Long.compare(Long.parseLong(p), Long.parseLong(q))
-          : p.compareTo(q);
-      if (c != 0) {
-        return c;
-      }
-    }
-    return 0;
-  }
 
   /** The highest platform version. */
   static Optional<String> latestPlatform(List<String> versions) {
