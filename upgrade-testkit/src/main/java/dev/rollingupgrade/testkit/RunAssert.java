@@ -11,6 +11,7 @@ import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -66,13 +67,22 @@ public final class RunAssert {
 
   /** Exactly these instances were upgraded (in any order), by the run's kind of change. */
   public RunAssert hasUpgraded(String... instanceIds) {
-    return sameIds("upgraded", run.kind() == dev.rollingupgrade.core.run.UpgradeKind.MODEL
-        ? DriverCall.Kind.APPLY_LATEST_MODEL : DriverCall.Kind.REPLACE_OS_DISK, instanceIds);
+    return switch (run.kind()) {
+      case MODEL -> sameIds("upgraded", c -> c.kind() == DriverCall.Kind.APPLY_LATEST_MODEL, instanceIds);
+      case OS_IMAGE -> sameIds("upgraded", c -> c.kind() == DriverCall.Kind.REPLACE_OS_DISK, instanceIds);
+      case EXTENSION -> sameIds("upgraded", extensionSetTo(run.targetExtension().orElseThrow().version()), instanceIds);
+    };
   }
 
-  /** Exactly these instances were rolled back (in any order). */
+  /** Exactly these instances were rolled back (in any order): OS disk restored, or previous extension version reinstalled. */
   public RunAssert hasRolledBack(String... instanceIds) {
-    return sameIds("rolled back", DriverCall.Kind.RESTORE_OS_DISK, instanceIds);
+    return run.targetExtension().map(x -> sameIds("rolled back", extensionSetTo(x.previousVersion()), instanceIds))
+        .orElseGet(() -> sameIds("rolled back", c -> c.kind() == DriverCall.Kind.RESTORE_OS_DISK, instanceIds));
+  }
+
+  private Predicate<DriverCall> extensionSetTo(String version) {
+    String detail = run.targetExtension().orElseThrow().name() + "=" + version;
+    return c -> c.kind() == DriverCall.Kind.SET_EXTENSION_VERSION && c.detail().equals(detail);
   }
 
   /** The run's final history entry (waits for nothing: the run must have ended). */
@@ -94,8 +104,8 @@ public final class RunAssert {
     return this;
   }
 
-  private RunAssert sameIds(String what, DriverCall.Kind kind, String... expected) {
-    Set<String> actual = fleet.stateChangingCalls().stream().filter(c -> c.kind() == kind)
+  private RunAssert sameIds(String what, Predicate<DriverCall> counted, String... expected) {
+    Set<String> actual = fleet.stateChangingCalls().stream().filter(counted)
         .map(DriverCall::instanceId).collect(Collectors.toCollection(TreeSet::new));
     Set<String> wanted = new TreeSet<>(List.of(expected));
     if (!actual.equals(wanted)) {

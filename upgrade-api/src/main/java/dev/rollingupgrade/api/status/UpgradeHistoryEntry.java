@@ -5,8 +5,9 @@ import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * One past OS upgrade of a scale set, as Azure's {@code osUpgradeHistory} lists it (newest
- * first). Immutable and thread-safe.
+ * One past run of a scale set, as Azure's {@code osUpgradeHistory} lists it (newest first): an
+ * OS upgrade names its {@link #targetImageReference()}, an extension upgrade its
+ * {@link #targetExtension()}. Immutable and thread-safe.
  */
 @Value.Immutable
 public interface UpgradeHistoryEntry {
@@ -27,8 +28,11 @@ public interface UpgradeHistoryEntry {
   /** Who started the run. */
   Optional<UpgradeOperationInvoker> startedBy();
 
-  /** The image the run upgraded to. */
+  /** The image the run upgraded to (OS image runs). */
   Optional<ImageReference> targetImageReference();
+
+  /** The extension and version the run installed (extension runs; an SDK addition). */
+  Optional<TargetExtension> targetExtension();
 
   /** Rollback outcome. */
   Optional<RollbackInfo> rollbackInfo();

@@ -14,6 +14,7 @@ import dev.rollingupgrade.api.Instance;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.status.RollingUpgradeStatus;
+import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.validation.InvalidModelException;
 import dev.rollingupgrade.api.validation.Violation;
@@ -85,6 +86,16 @@ public final class AzureJson {
   /** Reads one image reference object ({@code storageProfile.imageReference} shape, {@code uri} allowed). */
   public static ImageReference readImageReference(String json) {
     return read(json, "image reference", root -> AzureJsonReader.imageReference(Optional.of(root), Optional.empty(), ""));
+  }
+
+  /** Reads one {@code targetExtension} object (an SDK addition to history entries). */
+  public static TargetExtension readTargetExtension(String json) {
+    return read(json, "target extension", AzureJsonReader::targetExtension);
+  }
+
+  /** Writes one {@code targetExtension} object. */
+  public static String write(TargetExtension target) {
+    return text(new AzureJsonWriter(SecretHandling.MASKED).targetExtension(target));
   }
 
   /** Reads one entry of an {@code osUpgradeHistory} response. */

@@ -40,6 +40,7 @@ import dev.rollingupgrade.api.status.RollingUpgradeProgress;
 import dev.rollingupgrade.api.status.RollingUpgradeStatus;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.RunningStatus;
+import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.api.validation.Violations;
@@ -263,8 +264,19 @@ final class AzureJsonReader {
         .ifPresent(b::startedBy);
     p.object("targetImageReference").ifPresent(c ->
         b.targetImageReference(imageReference(Optional.of(c), Optional.empty(), c.path())));
+    p.object("targetExtension").ifPresent(c -> b.targetExtension(targetExtension(c)));
     p.object("rollbackInfo").ifPresent(c -> b.rollbackInfo(rollbackInfo(c)));
     return Violations.at(root.path(), b::build);
+  }
+
+  static TargetExtension targetExtension(Cursor c) {
+    var b = TargetExtension.builder();
+    c.string("name").ifPresent(b::name);
+    c.string("publisher").ifPresent(b::publisher);
+    c.string("type").ifPresent(b::type);
+    c.string("version").ifPresent(b::version);
+    c.string("previousVersion").ifPresent(b::previousVersion);
+    return Violations.at(c.path(), b::build);
   }
 
   private static RunningStatus runningStatus(Cursor c) {

@@ -16,6 +16,7 @@ import dev.rollingupgrade.api.status.RollbackInfo;
 import dev.rollingupgrade.api.status.RollingUpgradeProgress;
 import dev.rollingupgrade.api.status.RollingUpgradeStatus;
 import dev.rollingupgrade.api.status.RunningStatus;
+import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import java.util.Locale;
 import java.util.Map;
@@ -183,10 +184,21 @@ final class AzureJsonWriter {
     h.error().ifPresent(x -> p.set("error", apiError(x)));
     h.startedBy().ifPresent(x -> p.put("startedBy", x.azureName()));
     h.targetImageReference().ifPresent(x -> p.set("targetImageReference", imageReference(x)));
+    h.targetExtension().ifPresent(x -> p.set("targetExtension", targetExtension(x)));
     h.rollbackInfo().ifPresent(x -> p.set("rollbackInfo", rollbackInfo(x)));
     root.put("type", "Microsoft.Compute/virtualMachineScaleSets/rollingUpgrades");
     h.location().ifPresent(x -> root.put("location", x));
     return root;
+  }
+
+  ObjectNode targetExtension(TargetExtension x) {
+    ObjectNode e = object();
+    e.put("name", x.name());
+    e.put("publisher", x.publisher());
+    e.put("type", x.type());
+    e.put("version", x.version());
+    e.put("previousVersion", x.previousVersion());
+    return e;
   }
 
   private ObjectNode runningStatus(RunningStatus r) {

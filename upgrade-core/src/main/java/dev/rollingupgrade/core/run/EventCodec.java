@@ -75,6 +75,7 @@ final class EventCodec {
       a.put("callTimeout", e.callTimeout().toString());
       a.put("healthCallTimeout", e.healthCallTimeout().toString());
       a.put("healthPollInterval", e.healthPollInterval().toString());
+      e.extension().ifPresent(x -> a.put("extension", AzureJson.write(x)));
       e.rollout().ifPresent(r -> a.put("rollout", r));
     } else if (event instanceof Planned e) {
       kind = PLANNED;
@@ -152,7 +153,8 @@ final class EventCodec {
             AzureJson.readRollingUpgradePolicy(a.get("policy")), Boolean.parseBoolean(a.get("rollback")),
             Boolean.parseBoolean(a.get("hasProtectedSettings")), Duration.parse(a.get("callTimeout")),
             Duration.parse(a.get("healthCallTimeout")), Duration.parse(a.get("healthPollInterval")),
-            Optional.ofNullable(a.get("rollout")));
+            Optional.ofNullable(a.get("rollout")),
+            Optional.ofNullable(a.get("extension")).map(AzureJson::readTargetExtension));
         case PLANNED -> new Planned(PlanTable.read(a.get("instances")));
         case BATCH_STARTED -> new BatchStarted(Integer.parseInt(a.get("batch")), readIds(a.get("instances")),
             a.get("reason"));

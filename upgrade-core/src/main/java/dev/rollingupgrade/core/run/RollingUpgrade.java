@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.run;
 
+import dev.rollingupgrade.api.Extension;
 import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
@@ -11,6 +12,7 @@ import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.Scheduler;
 import dev.rollingupgrade.api.spi.UpgradeListener;
+import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import java.time.Duration;
@@ -42,6 +44,7 @@ public final class RollingUpgrade {
   private final RunWiring wiring = new RunWiring();
   private ImageReference targetImage;
   private UpgradeKind kind = UpgradeKind.OS_IMAGE;
+  private TargetExtension extension;
   private UpgradeOperationInvoker startedBy = UpgradeOperationInvoker.USER;
   private Boolean rollback;
   private String runId;
@@ -149,17 +152,50 @@ public final class RollingUpgrade {
     return this;
   }
 
-  /** What the run changes; {@link UpgradeKind#OS_IMAGE} by default. */
+  /**
+   * What the run changes; {@link UpgradeKind#OS_IMAGE} by default. An extension run is set up
+   * with {@link #targetExtension} instead.
+   *
+   * @throws IllegalArgumentException for {@link UpgradeKind#EXTENSION}: it needs the extension and version
+   */
   public RollingUpgrade kind(UpgradeKind kind) {
+    if (kind == UpgradeKind.EXTENSION) {
+      throw new IllegalArgumentException("an extension run needs the extension and version: use "
+          + "targetExtension(name, version) instead of kind(EXTENSION)");
+    }
     this.kind = Objects.requireNonNull(kind, "kind");
+    this.extension = null;
+    return this;
+  }
+
+  /**
+   * Makes this an extension run ({@link UpgradeKind#EXTENSION}): the model's extension
+   * {@code name} goes to {@code version} on every instance that reports an earlier one; a failed
+   * instance gets the model's {@code typeHandlerVersion} back. The platform may start one on a set
+   * of any upgrade mode when the extension has {@code enableAutomaticUpgrade}.
+   *
+   * @throws IllegalArgumentException if the model has no extension {@code name} or the version is blank
+   */
+  public RollingUpgrade targetExtension(String name, String version) {
+    if (version == null || version.isBlank()) {
+      throw new IllegalArgumentException("the target version of extension " + name + " must not be blank");
+    }
+    Extension ext = scaleSet.virtualMachineProfile().extensionProfile().extensions().stream()
+        .filter(e -> e.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("scale set " + scaleSet.name() + " has no extension " + name
+            + " in properties.virtualMachineProfile.extensionProfile.extensions (it has "
+            + scaleSet.virtualMachineProfile().extensionProfile().extensions().stream().map(Extension::name).toList()
+            + ")"));
+    this.extension = TargetExtension.of(ext, version);
+    this.kind = UpgradeKind.EXTENSION;
     return this;
   }
 
   /**
    * Who started the run (it goes into the history). It also sets whether failed instances are
    * rolled back, unless {@link #rollback(boolean)} says: {@code USER} (the default, a manual
-   * trigger) does not; {@code PLATFORM} (an automatic upgrade) does unless the automatic OS upgrade
-   * policy's {@code disableAutomaticRollback} is set.
+   * trigger) does not; {@code PLATFORM} (an automatic upgrade) does, unless the automatic OS upgrade
+   * policy's {@code disableAutomaticRollback} is set (OS image and model runs only).
    */
   public RollingUpgrade startedBy(UpgradeOperationInvoker startedBy) {
     this.startedBy = Objects.requireNonNull(startedBy, "startedBy");
@@ -197,10 +233,13 @@ public final class RollingUpgrade {
     UpgradeMode mode = scaleSet.upgradePolicy().mode();
     boolean automaticOs = kind == UpgradeKind.OS_IMAGE
         && scaleSet.upgradePolicy().automaticOSUpgradePolicy().enableAutomaticOSUpgrade();
-    if (startedBy == UpgradeOperationInvoker.PLATFORM && mode != UpgradeMode.ROLLING && !automaticOs) {
+    boolean automaticExtension = extension != null && scaleSet.virtualMachineProfile().extensionProfile().extensions()
+        .stream().anyMatch(e -> e.name().equals(extension.name()) && e.enableAutomaticUpgrade());
+    if (startedBy == UpgradeOperationInvoker.PLATFORM && mode != UpgradeMode.ROLLING && !automaticOs
+        && !automaticExtension) {
       throw new IllegalStateException("scale set " + scaleSet.name() + " has upgradePolicy.mode " + mode.azureName()
           + ": the platform never starts a rolling upgrade on it. Start one by hand (startedBy USER), set the "
-          + "mode to Rolling, or enable automatic OS upgrades to let the platform roll it");
+          + "mode to Rolling, or enable automatic OS (or extension) upgrades to let the platform roll it");
     }
     var policy = Optional.ofNullable(this.policy).orElse(scaleSet.upgradePolicy().rollingUpgradePolicy());
     RunOptions options = wiring.options;
@@ -213,13 +252,15 @@ public final class RollingUpgrade {
     }
     Lease lease = store.claim(id, owner, options.leaseDuration()).orElseThrow(() -> new IllegalStateException(
         "run id " + id + " is claimed by another owner in the store"));
+    // disableAutomaticRollback is an OS-upgrade setting: automatic extension upgrades always roll back
     boolean rollsBack = Optional.ofNullable(rollback).orElse(startedBy != UpgradeOperationInvoker.USER
-        && !scaleSet.upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback());
+        && (extension != null || !scaleSet.upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback()));
     boolean secrets = scaleSet.virtualMachineProfile().extensionProfile().extensions().stream()
         .anyMatch(e -> !e.protectedSettings().isEmpty());
     var settings = new RunEvent.RunStarted(scaleSet, kind, startedBy,
         Optional.ofNullable(targetImage).orElse(scaleSet.virtualMachineProfile().imageReference()), policy, rollsBack,
-        secrets, options.callTimeout(), options.healthCallTimeout(), pollInterval, Optional.ofNullable(rollout));
+        secrets, options.callTimeout(), options.healthCallTimeout(), pollInterval, Optional.ofNullable(rollout),
+        Optional.ofNullable(extension));
     RunEngine engine = wiring.engine(settings, wiring.scheduler.now(), lease, 0);
     engine.start();
     return new RollingUpgradeRun(engine);

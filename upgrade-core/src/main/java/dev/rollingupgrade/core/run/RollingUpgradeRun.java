@@ -3,6 +3,7 @@ package dev.rollingupgrade.core.run;
 import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.status.RollbackInfo;
 import dev.rollingupgrade.api.status.RollingUpgradeStatus;
+import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import java.util.List;
@@ -57,7 +58,12 @@ public final class RollingUpgradeRun {
     return engine.state.settings.target();
   }
 
-  /** Whether failed instances are rolled back (a run setting, by default on for platform OS-image runs). */
+  /** The extension and version an extension run installs; empty for other kinds. */
+  public Optional<TargetExtension> targetExtension() {
+    return engine.state.settings.extension();
+  }
+
+  /** Whether failed instances are rolled back (a run setting, by default on for platform runs). */
   public boolean rollsBack() {
     return engine.rollback;
   }

@@ -4,6 +4,7 @@ import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.UpgradeMode;
+import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.api.status.ApiError;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
@@ -24,9 +25,15 @@ sealed interface RunEvent {
   /** The run's configuration, everything a resume needs besides secrets. */
   record RunStarted(ScaleSet model, UpgradeKind kind, UpgradeOperationInvoker startedBy, ImageReference target,
       RollingUpgradePolicy policy, boolean rollback, boolean hasProtectedSettings, Duration callTimeout,
-      Duration healthCallTimeout, Duration healthPollInterval, Optional<String> rollout) implements RunEvent {
+      Duration healthCallTimeout, Duration healthPollInterval, Optional<String> rollout,
+      Optional<TargetExtension> extension) implements RunEvent {
     UpgradeMode mode() {
       return model.upgradePolicy().mode();
+    }
+
+    /** Where the run's history entry goes: the set's OS upgrade history, or its extension's. */
+    String historyKey() {
+      return extension.map(x -> UpgradeHistory.extensionKey(model.name(), x.name())).orElse(model.name());
     }
   }
 

@@ -57,8 +57,12 @@ abstract class RunLifecycle {
     RunEvent.RunStarted settings = p.settings();
     this.state = new RunState(p.startTime());
     this.state.settings = settings;
-    this.action = settings.kind() == UpgradeKind.MODEL ? new ModelAction()
-        : new OsImageAction(settings.target(), settings.model().virtualMachineProfile().extensionProfile().provisioningOrder());
+    this.action = switch (settings.kind()) {
+      case MODEL -> new ModelAction();
+      case EXTENSION -> new ExtensionAction(settings.extension().orElseThrow(), settings.model());
+      case OS_IMAGE -> new OsImageAction(settings.target(),
+          settings.model().virtualMachineProfile().extensionProfile().provisioningOrder());
+    };
     this.runId = p.runId();
     this.name = settings.model().name();
     this.executor = new SerialExecutor(p.scheduler(), this::unexpected);

@@ -49,7 +49,8 @@ final class RunProjection {
         .runningStatus(RunningStatus.builder().code(code).startTime(s.startTime).endTime(end).build())
         .progress(progress(s))
         .startedBy(s.settings.startedBy())
-        .targetImageReference(s.settings.target())
+        .targetImageReference(s.settings.extension().isPresent() ? Optional.empty() : Optional.of(s.settings.target()))
+        .targetExtension(s.settings.extension())
         .rollbackInfo(rollbackInfo(s))
         .location(s.settings.model().location());
     error.ifPresent(entry::error);

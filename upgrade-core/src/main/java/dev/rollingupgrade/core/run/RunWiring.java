@@ -54,7 +54,7 @@ final class RunWiring {
   /** The engine of a run whose journal (under {@code lease}) goes on at {@code nextSequence}. */
   RunEngine engine(RunEvent.RunStarted settings, java.time.Instant startTime, dev.rollingupgrade.api.spi.Lease lease,
       long nextSequence) {
-    RunJournal journal = new RunJournal(store, lease, settings.model().name(), nextSequence, options.leaseDuration());
+    RunJournal journal = new RunJournal(store, lease, settings.historyKey(), nextSequence, options.leaseDuration());
     return new RunEngine(new RunParts(settings, lease.runId(), startTime, driver, health, scheduler, listeners, journal,
         Optional.ofNullable(preflight)));
   }

@@ -38,6 +38,14 @@ public final class UpgradeHistory {
     this.maxAge = maxAge;
   }
 
+  /**
+   * The key under which the store keeps the history of extension {@code extension}'s upgrades on
+   * scale set {@code scaleSet} (its OS upgrades are under the set's name).
+   */
+  public static String extensionKey(String scaleSet, String extension) {
+    return scaleSet + "/extensions/" + extension;
+  }
+
   /** History with Azure's retention (last 5 runs of the past 60 days). */
   public static UpgradeHistory of(RolloutStore store, Scheduler clock) {
     return new UpgradeHistory(store, clock, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_AGE);

@@ -12,5 +12,11 @@ public enum UpgradeKind {
    * an instance is at the target when {@code latestModelApplied}. There is no previous model to
    * restore, so failed instances are never rolled back.
    */
-  MODEL
+  MODEL,
+  /**
+   * Sets one extension to a new version ({@code InstanceDriver.setExtensionVersion}); an instance
+   * is at the target when it reports that version or a later one. A failed instance gets the
+   * previous version back.
+   */
+  EXTENSION
 }

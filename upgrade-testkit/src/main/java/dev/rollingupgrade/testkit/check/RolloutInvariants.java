@@ -14,6 +14,8 @@ import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.run.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.run.UpgradeKind;
+import dev.rollingupgrade.api.Versions;
+import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.testkit.fleet.DriverCall;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import dev.rollingupgrade.testkit.fleet.FakeInstance;
@@ -26,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -34,6 +37,7 @@ import java.util.function.Predicate;
  * Checks a recorded run of a {@link FakeFleet} against the rules of rolling upgrades (batch cap,
  * zones and update domains never mixed, the unhealthy budget with its at-least-one rule, no
  * instance upgraded twice, protected and current instances never touched, one batch at a time,
+ * for OS image, model and extension runs alike,
  * rollback only where allowed, thresholds honoured, progress always summing, final status equal
  * to the history). Take it with {@link #before} before the run starts (it remembers what each
  * instance runs), then call {@link #violations} or {@link #assertObeyed} when the run has ended.
@@ -47,6 +51,7 @@ public final class RolloutInvariants {
   private final Set<String> protectedIds = new LinkedHashSet<>();
   private final Map<String, HealthState> initialHealth = new LinkedHashMap<>();
   private final Set<String> initialLatestModel = new LinkedHashSet<>();
+  private final Map<String, Map<String, String>> initialExtensions = new LinkedHashMap<>();
   private final long initialChangeCount;
 
   private RolloutInvariants(ScaleSet scaleSet, FakeFleet fleet) {
@@ -56,6 +61,7 @@ public final class RolloutInvariants {
     for (FakeInstance i : fleet.instances()) {
       initialImages.put(i.id(), i.image());
       initialHealth.put(i.id(), i.health());
+      initialExtensions.put(i.id(), i.extensionVersions());
       if (i.runsLatestModel()) {
         initialLatestModel.add(i.id());
       }
@@ -92,14 +98,18 @@ public final class RolloutInvariants {
     }
     RollingUpgradePolicy policy = scaleSet.upgradePolicy().rollingUpgradePolicy();
     UpgradeHistoryEntry end = run.completion().toCompletableFuture().join();
-    ImageReference target = end.targetImageReference().orElseThrow();
+    Optional<TargetExtension> extension = end.targetExtension();
+    ImageReference target = extension.isPresent() ? null : end.targetImageReference().orElseThrow();
     int n = initialImages.size();
     int cap = (int) Math.max(1, (long) n * policy.maxBatchInstancePercent() / 100);
     int budget = (int) ((long) n * policy.maxUnhealthyInstancePercent() / 100);
     Set<String> candidates = new LinkedHashSet<>();
     boolean modelRun = run.kind() == UpgradeKind.MODEL;
     initialImages.forEach((id, image) -> {
-      boolean atTarget = modelRun ? initialLatestModel.contains(id) : image.sameImageAs(target);
+      boolean atTarget = modelRun ? initialLatestModel.contains(id)
+          : extension.map(x -> Optional.ofNullable(initialExtensions.get(id).get(x.name()))
+              .filter(installed -> Versions.compare(installed, x.version()) >= 0).isPresent())
+          .orElseGet(() -> image.sameImageAs(target));
       if (!atTarget && !protectedIds.contains(id)) {
         candidates.add(id);
       }
@@ -192,7 +202,8 @@ public final class RolloutInvariants {
         .flatMap(x -> x.code()).filter(RollingUpgradeErrorCodes.UPGRADED_UNHEALTHY::equals).isPresent();
     // the run's own setting; judged by the trigger's default when the caller says another trigger started it
     boolean automaticRollback = run.startedBy() == startedBy ? run.rollsBack()
-        : startedBy != UpgradeOperationInvoker.USER && !scaleSet.upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback();
+        : startedBy != UpgradeOperationInvoker.USER && (extension.isPresent()
+            || !scaleSet.upgradePolicy().automaticOSUpgradePolicy().disableAutomaticRollback());
     if (run.startedBy() != startedBy) {
       v.add("started by: the run says " + run.startedBy().azureName() + ", the check was told " + startedBy.azureName());
     }
@@ -205,7 +216,11 @@ public final class RolloutInvariants {
       if (!candidates.contains(id)) {
         v.add("never touched: " + call.kind() + " of " + id + " at " + call.time() + ", which is protected or already at the target");
       }
-      if (call.kind() == DriverCall.Kind.RESTORE_OS_DISK) {
+      // an extension run's undo reinstalls the previous version
+      boolean undo = call.kind() == DriverCall.Kind.RESTORE_OS_DISK || extension.filter(x ->
+          call.kind() == DriverCall.Kind.SET_EXTENSION_VERSION && call.detail().equals(x.name() + "=" + x.previousVersion()))
+          .isPresent();
+      if (undo) {
         if (!failedIds.contains(id)) {
           v.add("rollback: " + id + " was restored at " + call.time() + " but never failed");
         } else if (!automaticRollback && !breachRollbackAllowed) {

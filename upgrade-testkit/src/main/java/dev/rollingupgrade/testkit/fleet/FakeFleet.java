@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -36,7 +37,11 @@ import java.util.stream.Collectors;
  * domain {@code (i div Z) mod U}, healthy, running the fleet's image. An upgrade takes
  * {@code upgradeLatency}, during which the instance is {@code INITIALIZING}; it then runs the new
  * image and becomes healthy after {@code timeToHealthy}. A rollback takes {@code rollbackLatency}
- * and makes it healthy again on its previous image. Thread-safe; meant for a single-threaded
+ * and makes it healthy again on its previous image. Extensions the builder names are installed
+ * on every instance and reported in {@code Instance.appliedExtensionVersions}; setting an
+ * extension's version is an upgrade like the others (same latency and scripts), after which an
+ * instance scripted with {@link FakeInstance#breaksWith} for that version stays unhealthy until
+ * another version is set. Thread-safe; meant for a single-threaded
  * virtual scheduler, on which everything it does is deterministic.
  */
 public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatalog, ExtensionCatalog {
@@ -72,6 +77,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
       if (random.nextDouble() < b.faultRate) {
         instance.neverHealthy = true;
       }
+      instance.extensionVersions.putAll(b.extensions);
       instances.put(instance.id, instance);
     }
   }
@@ -282,7 +288,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
       return unknown(instanceId);
     }
     record(DriverCall.Kind.SET_EXTENSION_VERSION, instanceId, extension.name() + "=" + version);
-    return upgrade(instanceId, i -> { });
+    return upgrade(instanceId, i -> i.extensionVersions.put(extension.name(), version));
   }
 
   private CompletionStage<Void> upgrade(String instanceId, java.util.function.Consumer<FakeInstance> change) {
@@ -306,7 +312,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
         return;
       }
       change.accept(i);
-      if (i.neverHealthy) {
+      if (i.neverHealthy || i.brokenByExtension()) {
         setHealth(i, HealthState.UNHEALTHY);
       } else if (i.timeToHealthy.isZero()) {
         becomeHealthy(i);
@@ -439,7 +445,8 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   private Instance describe(FakeInstance i) {
     var b = Instance.builder().instanceId(i.id).platformUpdateDomain(i.updateDomain).platformFaultDomain(i.faultDomain)
         .appliedImage(i.image).latestModelApplied(i.latestModelApplied)
-        .protectFromScaleSetActions(i.protectedFromScaleSetActions).provisioningState(i.provisioning);
+        .protectFromScaleSetActions(i.protectedFromScaleSetActions).provisioningState(i.provisioning)
+        .appliedExtensionVersions(i.extensionVersions);
     if (i.zone != null) {
       b.zone(i.zone);
     }
@@ -463,6 +470,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     private boolean pushesHealth = true;
     private String idPrefix = "";
     private boolean recording = true;
+    private final Map<String, String> extensions = new TreeMap<>();
 
     private Builder(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -522,6 +530,12 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     /** How long an upgraded instance initializes before it is healthy; default 30 seconds. */
     public Builder timeToHealthy(Duration time) {
       this.timeToHealthy = Objects.requireNonNull(time, "time");
+      return this;
+    }
+
+    /** Every instance has extension {@code name} installed at {@code version} (reported in {@code Instance}); default none. */
+    public Builder extension(String name, String version) {
+      extensions.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(version, "version"));
       return this;
     }
 

@@ -5,8 +5,12 @@ import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.ProvisioningState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,6 +27,8 @@ public final class FakeInstance {
 
   ImageReference image;
   ImageReference previousImage;
+  final Map<String, String> extensionVersions = new TreeMap<>(); // extension name -> installed version
+  final Set<String> breakingVersions = new TreeSet<>(); // "name=version" that leave it unhealthy
   HealthState health = HealthState.HEALTHY;
   boolean latestModelApplied = true;
   boolean protectedFromScaleSetActions;
@@ -218,6 +224,44 @@ public final class FakeInstance {
       this.image = Objects.requireNonNull(runningImage, "runningImage");
     }
     return this;
+  }
+
+  /** The version of extension {@code name} installed now, if any. */
+  public Optional<String> extensionVersion(String name) {
+    synchronized (fleet) {
+      return Optional.ofNullable(extensionVersions.get(name));
+    }
+  }
+
+  /** Every installed extension and its version, by name. */
+  public Map<String, String> extensionVersions() {
+    synchronized (fleet) {
+      return Map.copyOf(extensionVersions);
+    }
+  }
+
+  /** Extension {@code name} is installed at {@code version} (e.g. already at the target: an upgrade leaves it alone). */
+  public FakeInstance hasExtension(String name, String version) {
+    synchronized (fleet) {
+      extensionVersions.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(version, "version"));
+    }
+    return this;
+  }
+
+  /**
+   * Version {@code version} of extension {@code name} breaks this instance: once it is installed
+   * the instance reports unhealthy, until another version is installed (a rollback heals it).
+   */
+  public FakeInstance breaksWith(String name, String version) {
+    synchronized (fleet) {
+      breakingVersions.add(name + "=" + version);
+    }
+    return this;
+  }
+
+  /** Whether an installed extension version is one that breaks it. */
+  boolean brokenByExtension() {
+    return extensionVersions.entrySet().stream().anyMatch(e -> breakingVersions.contains(e.getKey() + "=" + e.getValue()));
   }
 
   /** Whether the instance runs the scale set's latest model now. */

@@ -37,6 +37,11 @@ public final class FakeInstances {
     return each(i -> i.becomesHealthyAt(time));
   }
 
+  /** Version {@code version} of extension {@code name} breaks each of them (see {@link FakeInstance#breaksWith}). */
+  public FakeInstances breakWith(String name, String version) {
+    return each(i -> i.breaksWith(name, version));
+  }
+
   /** After their upgrade, none becomes healthy. */
   public FakeInstances neverBecomesHealthy() {
     return each(FakeInstance::neverBecomesHealthy);
