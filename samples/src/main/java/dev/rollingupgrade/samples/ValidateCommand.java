@@ -9,6 +9,9 @@ import dev.rollingupgrade.api.validation.Violation;
 import dev.rollingupgrade.core.auto.OsUpgradeRequirements;
 import dev.rollingupgrade.core.auto.SupportedImages;
 import dev.rollingupgrade.core.auto.SupportedImages.PlatformSku;
+import dev.rollingupgrade.core.extension.ExtensionUpgradeRequirements;
+import dev.rollingupgrade.core.extension.SupportedExtensions;
+import dev.rollingupgrade.core.extension.SupportedExtensions.ExtensionType;
 import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.core.json.JsonSyntaxException;
 import java.io.IOException;
@@ -33,7 +36,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code ok} with what the model will do and exits 0; exits 2 when the file cannot be read or
  * is not JSON. Besides the model's own checks, a platform image must be on the list of images
  * automatic OS upgrades support ({@link SupportedImages#defaults()} plus every
- * {@code --supported-image}).
+ * {@code --supported-image}), and an extension opted in to automatic upgrades must be one that
+ * supports them ({@link SupportedExtensions#defaults()} plus every {@code --supported-extension}).
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = "Check a scale set JSON document (Azure shape) before enabling upgrades.")
@@ -47,6 +51,10 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--supported-image", paramLabel = "PUBLISHER:OFFER:SKU", converter = SkuConverter.class,
       description = "a platform image automatic OS upgrades support besides Azure's published list; repeatable")
   private List<PlatformSku> supportedImages = new ArrayList<>();
+
+  @Option(names = "--supported-extension", paramLabel = "PUBLISHER:TYPE", converter = ExtensionTypeConverter.class,
+      description = "an extension that supports automatic upgrade besides Azure's list; repeatable")
+  private List<ExtensionType> supportedExtensions = new ArrayList<>();
 
   @Override
   public Integer call() {
@@ -75,7 +83,12 @@ final class ValidateCommand implements Callable<Integer> {
     for (PlatformSku sku : supportedImages) {
       supported = supported.with(sku);
     }
-    List<Violation> unsupported = OsUpgradeRequirements.check(scaleSet, supported);
+    SupportedExtensions extensions = SupportedExtensions.defaults();
+    for (ExtensionType type : supportedExtensions) {
+      extensions = extensions.with(type.publisher(), type.type());
+    }
+    List<Violation> unsupported = new ArrayList<>(OsUpgradeRequirements.check(scaleSet, supported));
+    unsupported.addAll(ExtensionUpgradeRequirements.check(scaleSet, extensions));
     if (!unsupported.isEmpty()) {
       return report(out, unsupported);
     }
@@ -103,7 +116,14 @@ final class ValidateCommand implements Callable<Integer> {
         rolling.maxBatchInstancePercent(),
         policy.automaticOSUpgradePolicy().enableAutomaticOSUpgrade() ? "on" : "off",
         s.virtualMachineProfile().imageReference().display(),
-        s.virtualMachineProfile().describeHealthSource()) + serviceFabric(s);
+        s.virtualMachineProfile().describeHealthSource()) + serviceFabric(s) + automaticExtensions(s);
+  }
+
+  /** {@code , automatic extension upgrade on for agent, health} when any extension opts in, else empty. */
+  private static String automaticExtensions(ScaleSet s) {
+    List<String> names = s.virtualMachineProfile().extensionProfile().extensions().stream()
+        .filter(e -> e.enableAutomaticUpgrade()).map(e -> e.name()).toList();
+    return names.isEmpty() ? "" : ", automatic extension upgrade on for " + String.join(", ", names);
   }
 
   /** {@code , Service Fabric durability Silver (stateful node type)} for a Service Fabric set, else empty. */
@@ -118,6 +138,18 @@ final class ValidateCommand implements Callable<Integer> {
     // without a described node type only the extension's setting tells the durability
     return ", Service Fabric durability " + s.virtualMachineProfile().extensionProfile().serviceFabricDurability()
         .map(ServiceFabricDurability::azureName).orElse("unknown") + " (from the extension; node type not described)";
+  }
+
+  /** Parses {@code PUBLISHER:TYPE} for {@code --supported-extension}; a bad value is a usage error. */
+  static final class ExtensionTypeConverter implements ITypeConverter<ExtensionType> {
+    @Override
+    public ExtensionType convert(String value) {
+      try {
+        return ExtensionType.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   /** Parses {@code PUBLISHER:OFFER:SKU} for {@code --supported-image}; a bad value is a usage error. */

@@ -80,6 +80,26 @@ class ValidateCommandTest {
   }
 
   @Test
+  void anExtensionOptedInToAutomaticUpgradeMustSupportItAndTheListExtends() throws IOException {
+    String json = Files.readString(Path.of("examples/rolling-scale-set.json"))
+        .replace("\"offer\": \"ubuntu-24_04-lts\"", "\"offer\": \"UbuntuServer\"")
+        .replace("\"sku\": \"server\"", "\"sku\": \"18.04-LTS\"")
+        .replace("\"extensions\": [", """
+            "extensions": [{"name": "script", "properties": {"publisher": "Microsoft.Azure.Extensions",
+              "type": "CustomScript", "typeHandlerVersion": "2.1", "enableAutomaticUpgrade": true}},""");
+    Path f = file(json);
+    assertThat(run("validate", f.toString())).isEqualTo(1);
+    assertThat(out.toString().lines().findFirst().orElseThrow()).startsWith(
+        "properties.virtualMachineProfile.extensionProfile.extensions[0].properties.enableAutomaticUpgrade: extension "
+            + "script (Microsoft.Azure.Extensions/CustomScript) does not support automatic upgrade");
+    out.getBuffer().setLength(0);
+    assertThat(run("validate", "--supported-extension", "Microsoft.Azure.Extensions:CustomScript", f.toString())).isZero();
+    assertThat(out.toString()).contains("automatic extension upgrade on for script");
+    assertThat(run("validate", "--supported-extension", "CustomScript", f.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("PUBLISHER:TYPE");
+  }
+
+  @Test
   void aMalformedSupportedImageIsBadUsage() {
     assertThat(run("validate", "--supported-image", "Canonical:server", "examples/rolling-scale-set.json")).isEqualTo(2);
     assertThat(err.toString()).contains("--supported-image").contains("PUBLISHER:OFFER:SKU");
