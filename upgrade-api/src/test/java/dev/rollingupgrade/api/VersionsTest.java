@@ -20,6 +20,15 @@ class VersionsTest {
     assertThat(Versions.compare("1.0.99999999999999999999", "1.0.99999999999999999998")).isPositive();
     assertThat(Versions.compare("18.04.202402010", "18.04.202401010")).isPositive();
     assertThat(Versions.compare("1.a", "1.b")).isNegative(); // text parts compare as text
+    // a number before any text: transitive where text alone is not ("1a" > "10" > "9", "1a" > "9")
+    assertThat(Versions.compare("1a", "10")).isPositive();
+    assertThat(Versions.compare("10", "9")).isPositive();
+    assertThat(Versions.compare("1a", "9")).isPositive();
+    assertThat(Versions.compare("18.04.3-preview", "18.04.10")).isPositive();
+    assertThat(Versions.isNumeric("18.04.10")).isTrue();
+    assertThat(Versions.isNumeric("18.04.3-preview")).isFalse();
+    assertThat(Versions.isNumeric("18..04")).isFalse();
+    assertThat(Versions.isNumeric("")).isFalse();
   }
 
   @Test
@@ -50,5 +59,20 @@ class VersionsTest {
     String vb = String.join(".", b.stream().map(String::valueOf).toList());
     assertThat(Integer.signum(Versions.compare(va, vb))).as(va + " vs " + vb).isEqualTo(expected);
     assertThat(Integer.signum(Versions.compare(vb, va))).isEqualTo(-expected);
+  }
+
+  @Property(tries = 300)
+  void theOrderIsTransitiveOverMixedParts(@ForAll("versions") String a, @ForAll("versions") String b,
+      @ForAll("versions") String c) {
+    if (Versions.compare(a, b) <= 0 && Versions.compare(b, c) <= 0) {
+      assertThat(Versions.compare(a, c)).as(a + " <= " + b + " <= " + c).isLessThanOrEqualTo(0);
+    }
+    assertThat(Integer.signum(Versions.compare(a, b))).isEqualTo(-Integer.signum(Versions.compare(b, a)));
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> versions() {
+    return net.jqwik.api.Arbitraries.of("1", "9", "10", "1a", "9a", "a", "0", "01", "2-preview")
+        .list().ofMinSize(1).ofMaxSize(3).map(parts -> String.join(".", parts));
   }
 }

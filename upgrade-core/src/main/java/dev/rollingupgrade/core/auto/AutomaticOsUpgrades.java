@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,9 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
   private final TreeSet<String> halted = new TreeSet<>();
   private final Map<String, ImageRollout> busyInRollout = new TreeMap<>();
   private final Map<String, RollingUpgradeRun> manualRuns = new TreeMap<>();
+  private final Map<String, String> awaitingRecovery = new TreeMap<>(); // set -> unfinished rollout not resumed yet
+  // read without the service's lock: a rollout asks for models while holding its own
+  private final Map<String, ScaleSet> models = new ConcurrentHashMap<>();
   private final List<ImageRollout> started = new ArrayList<>();
   private int catalogFailures;
   private Cancellable nextPoll;
@@ -97,6 +101,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
           + "automaticOSUpgradePolicy.enableAutomaticOSUpgrade=false: turn it on in the model first");
     }
     OsUpgradeRequirements.require(set, supported);
+    models.put(set.name(), set);
     executor.runNow(() -> {
       Watched w = watched.get(set.name());
       if (w != null) {
@@ -107,8 +112,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
           .nextLong(timing.firstRolloutWithin().getSeconds() + 1));
       watched.put(set.name(), fresh);
       LOG.info("automatic OS upgrades enabled for {}: first rollout within {}", set.name(), timing.firstRolloutWithin());
-      learnCurrentVersion(fresh);
-      schedulePoll(Duration.ZERO);
+      learnCurrentVersion(fresh); // the first poll follows its answer
     });
   }
 
@@ -121,6 +125,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
       if (watched.remove(name) == null) {
         return;
       }
+      models.remove(name);
       LOG.info("automatic OS upgrades disabled for {}", name);
       Optional.ofNullable(busyInRollout.get(name)).ifPresent(r -> executor.outside(() -> r.remove(name)));
     });
@@ -188,22 +193,48 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
 
   /**
    * Resumes the rollouts of the store that had not finished (after a crash of the host), with the
-   * models of the sets enabled so far: enable the sets first, then recover.
+   * models of the sets enabled so far: enable the sets first, then recover. A rollout another
+   * owner still holds (its host died less than a lease duration ago) is tried again every third of
+   * a lease duration until it can be resumed; its sets are not rolled meanwhile. Returns the
+   * rollouts resumed now.
    */
   public List<ImageRollout> recover() {
     List<ImageRollout> resumed = new ArrayList<>();
     for (String id : rollouts.unfinishedRollouts()) {
-      try {
-        ImageRollout rollout = rollouts.models(name -> executor.read(() -> Optional.ofNullable(watched.get(name))
-            .map(w -> w.model).orElse(null))).resume(id);
-        executor.runNow(() -> track(rollout, rollout.status().members().stream()
-            .map(RolloutStatus.Member::scaleSetName).toList(), rollout.status().release()));
-        resumed.add(rollout);
-      } catch (RuntimeException e) {
-        LOG.error("rollout {} cannot be resumed here: {}", id, e.getMessage());
-      }
+      tryResume(id).ifPresent(resumed::add);
     }
     return resumed;
+  }
+
+  /** Resumes rollout {@code id}, or keeps its sets busy and tries again later; a plug-in call: never under the lock. */
+  private Optional<ImageRollout> tryResume(String id) {
+    List<String> members = rollouts.membersOf(id);
+    executor.runNow(() -> members.forEach(n -> awaitingRecovery.put(n, id)));
+    try {
+      ImageRollout rollout = rollouts.copy().models(models::get).resume(id);
+      executor.runNow(() -> {
+        members.forEach(n -> awaitingRecovery.remove(n, id));
+        track(rollout, members);
+      });
+      return Optional.of(rollout);
+    } catch (RolloutHeldException e) {
+      LOG.info("rollout {} is still held by another owner; trying again in {}", id, leaseThird());
+      executor.runNow(() -> retryResume(id));
+    } catch (RuntimeException e) {
+      LOG.error("rollout {} cannot be resumed here: {}", id, e.getMessage());
+      executor.runNow(() -> members.forEach(n -> awaitingRecovery.remove(n, id)));
+    }
+    return Optional.empty();
+  }
+
+  private void retryResume(String id) {
+    if (!closed) {
+      executor.schedule(leaseThird(), () -> executor.outside(() -> tryResume(id)));
+    }
+  }
+
+  private Duration leaseThird() {
+    return rollouts.options.leaseDuration().dividedBy(3);
   }
 
   /** Stops watching; rollouts and runs in flight go on. */
@@ -219,6 +250,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
 
   // ---- the watch ----
 
+  /** Reads what the set's instances run; until that is known the set is never rolled (a stale guess could downgrade it). */
   private void learnCurrentVersion(Watched w) {
     String name = w.model.name();
     executor.call(() -> "listInstances(" + name + ")", () -> rollouts.driver.listInstances(name),
@@ -226,6 +258,12 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
           if (failure == null) {
             w.current = list.stream().flatMap(i -> i.appliedImage().stream())
                 .flatMap(i -> ImageVersions.versionOf(i).stream()).max(ImageVersions.ORDER).orElse(null);
+            w.currentKnown = true;
+            schedulePoll(Duration.ZERO);
+          } else {
+            LOG.warn("automatic OS upgrades: cannot list the instances of {} (asked again in {}): {}", name,
+                timing.catalogRetry(), SerialExecutor.unwrap(failure).toString());
+            schedulePoll(timing.catalogRetry());
           }
         });
   }
@@ -243,7 +281,9 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
   private void poll() {
     Map<String, List<String>> setsByQuery = new TreeMap<>();
     watched.forEach((name, w) -> {
-      if (!busy(name)) {
+      if (!busy(name) && !w.currentKnown) {
+        learnCurrentVersion(w);
+      } else if (!busy(name)) {
         setsByQuery.computeIfAbsent(queryKey(w.model), k -> new ArrayList<>()).add(name);
       }
     });
@@ -271,6 +311,9 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
 
   private void decide(Map<String, List<String>> setsByQuery, Map<String, Optional<String>> answers,
       List<String> errors) {
+    if (closed) {
+      return; // closed while the catalog answered
+    }
     Instant now = executor.now();
     Instant wake = now.plus(timing.pollInterval());
     if (!errors.isEmpty()) {
@@ -280,7 +323,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
       wake = now.plus(retry);
       String message = errors.size() + " catalog read(s) failed, retry in " + retry + ": " + String.join("; ", errors);
       LOG.warn("automatic OS upgrades: {}", message);
-      rollouts.emit(UpgradeEventType.CATALOG_ERROR, "", "", 0, message);
+      rollouts.emit(executor, UpgradeEventType.CATALOG_ERROR, "", "", 0, message);
     } else {
       catalogFailures = 0;
     }
@@ -290,14 +333,14 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
       Optional<String> latest = answers.getOrDefault(query.getKey(), Optional.empty());
       for (String name : query.getValue()) {
         Watched w = watched.get(name);
-        if (w == null || latest.isEmpty() || busy(name) || halted.contains(name + "@" + latest.get())
+        if (w == null || !w.currentKnown || latest.isEmpty() || busy(name) || halted.contains(name + "@" + latest.get())
             || (w.current != null && Versions.compare(latest.get(), w.current) <= 0)) {
           continue;
         }
         Instant dueAt = dueTime(w, query.getKey(), latest.get(), now);
         if (!latest.get().equals(w.announced)) {
           w.announced = latest.get();
-          rollouts.emit(UpgradeEventType.RELEASE_DETECTED, name, "", 0, "version " + latest.get() + " of "
+          rollouts.emit(executor, UpgradeEventType.RELEASE_DETECTED, name, "", 0, "version " + latest.get() + " of "
               + w.model.virtualMachineProfile().imageReference().display() + " is latest in " + w.model.location()
               + "; rollout due at " + dueAt);
         }
@@ -319,17 +362,21 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
   }
 
   private Instant dueTime(Watched w, String query, String version, Instant now) {
-    if (!w.hadRollout) {
-      return w.enabledAt.plusSeconds(w.firstDelaySeconds);
-    }
     String release = query + "@" + version;
     Instant seen = releasesSeen.computeIfAbsent(release, k -> now);
+    // the first rollout's window covers what was out when the set was enabled; later releases wait as usual
+    if (!w.hadRollout && !seen.isAfter(w.enabledAt.plus(timing.firstRolloutWithin()))) {
+      return w.enabledAt.plusSeconds(w.firstDelaySeconds);
+    }
     long span = timing.releaseDelayMax().minus(timing.releaseDelayMin()).getSeconds();
     long jitter = new SplittableRandom(timing.seed() ^ release.hashCode()).nextLong(span + 1);
     return seen.plus(timing.releaseDelayMin()).plusSeconds(jitter);
   }
 
   private void startRollout(List<String> names, String version) {
+    if (closed) {
+      return;
+    }
     RolloutBuilder b = rollouts.copy();
     for (String name : names) {
       ScaleSet model = watched.get(name).model;
@@ -337,18 +384,25 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
     }
     try {
       ImageRollout rollout = b.start();
-      track(rollout, names, version);
+      track(rollout, names);
     } catch (RuntimeException e) {
       LOG.error("automatic OS upgrades: the rollout of {} to {} could not start: {}", names, version, e.getMessage());
     }
   }
 
-  private void track(ImageRollout rollout, List<String> names, String release) {
+  private void track(ImageRollout rollout, List<String> names) {
     started.add(rollout);
     names.forEach(n -> busyInRollout.put(n, rollout));
     names.forEach(n -> Optional.ofNullable(watched.get(n)).ifPresent(w -> w.hadRollout = true));
     rollout.completion().whenComplete((status, failure) -> executor.execute(() -> {
       names.forEach(n -> busyInRollout.remove(n, rollout));
+      if (failure != null) {
+        // it stopped on this host (store or lease trouble): its journal is unfinished; resume it when its lease is free
+        LOG.error("rollout {} stopped on this host; resuming it once its lease expires", rollout.rolloutId());
+        names.forEach(n -> awaitingRecovery.put(n, rollout.rolloutId()));
+        retryResume(rollout.rolloutId());
+        return;
+      }
       if (status != null) {
         for (RolloutStatus.Member m : status.members()) {
           Optional<String> version = rollout.targetVersion(m.scaleSetName());
@@ -358,7 +412,8 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
           }
           switch (m.state()) {
             case COMPLETED -> w.current = version.get();
-            case FAULTED, PENDING -> halted.add(m.scaleSetName() + "@" + version.get());
+            // a fault, or a user's cancel: that release is not rolled again automatically (a newer one is)
+            case FAULTED, PENDING, CANCELLED -> halted.add(m.scaleSetName() + "@" + version.get());
             default -> { }
           }
         }
@@ -377,7 +432,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
   }
 
   private boolean busy(String name) {
-    return busyInRollout.containsKey(name) || manualRuns.containsKey(name);
+    return busyInRollout.containsKey(name) || manualRuns.containsKey(name) || awaitingRecovery.containsKey(name);
   }
 
   private CompletionStage<Optional<String>> latest(ScaleSet set) {
@@ -411,6 +466,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
     final Instant enabledAt;
     final long firstDelaySeconds;
     String current;
+    boolean currentKnown;
     String announced;
     boolean hadRollout;
 

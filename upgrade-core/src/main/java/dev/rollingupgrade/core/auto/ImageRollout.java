@@ -23,6 +23,7 @@ import dev.rollingupgrade.core.exec.SerialExecutor;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +80,8 @@ public final class ImageRollout {
   private final Set<String> awaited = new HashSet<>();
   private final Map<String, Integer> waveAt = new LinkedHashMap<>();
   private final Map<String, Integer> outstanding = new LinkedHashMap<>();
+  private final Map<String, Integer> planIndex = new LinkedHashMap<>();
+  private final List<Failure> failures = new ArrayList<>();
   private final CompletableFuture<RolloutStatus> completion = new CompletableFuture<>();
   private final RolloutWriter writer;
   private int phase;
@@ -106,6 +109,7 @@ public final class ImageRollout {
         for (String set : r.scaleSets()) {
           regionOf.put(set, r.region());
           phaseOf.put(set, p.number());
+          planIndex.put(set, planIndex.size());
           states.put(set, PENDING);
         }
       }
@@ -215,7 +219,7 @@ public final class ImageRollout {
   void start(Map<String, String> startAttributes) {
     writer.keepLease();
     executor.execute(() -> writer.append(RolloutJournal.STARTED, startAttributes, () -> {
-      cfg.emit(UpgradeEventType.ROLLOUT_STARTED, "", rolloutId, 0, release + ": " + plan.phases().size() + " phases over "
+      cfg.emit(executor, UpgradeEventType.ROLLOUT_STARTED, "", rolloutId, 0, release + ": " + plan.phases().size() + " phases over "
           + plan.regionCount() + " regions, " + states.size() + " scale sets");
       startPhase(1);
     }));
@@ -230,7 +234,7 @@ public final class ImageRollout {
     Phase p = plan.phases().get(number - 1);
     regionsLeft = p.regions().size();
     LOG.info("rollout {} phase {}: {} ({})", rolloutId, number, p.regionNames(), p.why());
-    cfg.emit(UpgradeEventType.ROLLOUT_PHASE_STARTED, "", rolloutId, number, String.join(", ", p.regionNames())
+    cfg.emit(executor, UpgradeEventType.ROLLOUT_PHASE_STARTED, "", rolloutId, number, String.join(", ", p.regionNames())
         + ": " + p.why());
     for (RegionStep region : p.regions()) {
       startWave(region, 0);
@@ -259,7 +263,7 @@ public final class ImageRollout {
     attributes.put("scaleSets", RolloutJournal.writeStrings(sets));
     writer.append(RolloutJournal.WAVE_STARTED, attributes, () -> {
       await(region, wave, sets);
-      sets.forEach(this::launch);
+      sets.forEach(this::launchUnlessStopping);
     });
   }
 
@@ -269,14 +273,21 @@ public final class ImageRollout {
     awaited.addAll(sets);
   }
 
-  private void launch(String set) {
+  /** Starts the set's run; once the rollout stops (a sibling's run could not start) the set stays pending. */
+  private void launchUnlessStopping(String set) {
+    if (stopping()) {
+      if (awaited.remove(set)) {
+        memberDone(set);
+      }
+      return;
+    }
     try {
       ScaleSet model = models.containsKey(set) ? models.get(set) : cfg.modelOf(set);
       attach(set, cfg.startRun(model, targets.get(set), rolloutId, runId(set)));
     } catch (RuntimeException e) {
       LOG.error("rollout {}: the run of {} could not start: {}", rolloutId, set, e.getMessage());
       ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotStarted")
-          .message("the run of " + set + " could not start: " + e.getMessage()).build()));
+          .message("the run of " + set + " could not start: " + e.getMessage()).build()), executor.now());
     }
   }
 
@@ -289,31 +300,40 @@ public final class ImageRollout {
     run.completion().whenComplete((entry, failure) -> executor.execute(() -> {
       if (failure != null) {
         ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunFailed")
-            .message(String.valueOf(SerialExecutor.unwrap(failure).getMessage())).build()));
+            .message(String.valueOf(SerialExecutor.unwrap(failure).getMessage())).build()), executor.now());
       } else {
-        ended(set, entry.runningStatus().flatMap(RunningStatus::code).orElse(RollingUpgradeStatusCode.FAULTED),
-            entry.error());
+        endedAs(set, entry);
       }
     }));
   }
 
-  /** A member's run ended: its state, the rollout's fault if it is the first, the region's next wave. */
-  private void ended(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error) {
-    if (removed.contains(set)) {
-      states.put(set, REMOVED);
+  /** A member's run ended: its state, whether the rollout stops, the region's next wave. */
+  private void ended(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error, Instant at) {
+    if (removed.contains(set) && runCode != RollingUpgradeStatusCode.FAULTED) {
+      states.put(set, REMOVED); // its cancel came from the removal; a fault still counts
     } else if (runCode == RollingUpgradeStatusCode.COMPLETED) {
       states.put(set, COMPLETED);
     } else {
       states.put(set, runCode == RollingUpgradeStatusCode.CANCELLED ? CANCELLED : FAULTED);
       error.ifPresent(e -> errors.put(set, e));
-      if (fault == null && !cancelRequested) {
-        fault = faultOf(set, runCode, error);
-        LOG.warn("rollout {} stops at phase {}: {}", rolloutId, phaseOf.get(set), fault.message().orElse(""));
+      if (!cancelRequested) {
+        failures.add(new Failure(at, planIndex.get(set), set, runCode, error));
+        LOG.warn("rollout {} stops at phase {}: {} ended {}", rolloutId, phaseOf.get(set), set, runCode);
       }
     }
-    if (!awaited.remove(set)) {
-      return; // a run of an earlier wave, read back on resume
-    }
+    if (awaited.remove(set)) {
+      memberDone(set);
+    } // else a run of an earlier wave, read back on resume
+  }
+
+  /** A run that ended as its history entry says. */
+  private void endedAs(String set, UpgradeHistoryEntry entry) {
+    ended(set, entry.runningStatus().flatMap(RunningStatus::code).orElse(RollingUpgradeStatusCode.FAULTED),
+        entry.error(), entry.runningStatus().flatMap(RunningStatus::endTime).orElse(executor.now()));
+  }
+
+  /** One awaited member of its region's wave is done: the region's next wave once all are. */
+  private void memberDone(String set) {
     String region = regionOf.get(set);
     int left = outstanding.merge(region, -1, Integer::sum);
     if (left == 0) {
@@ -321,6 +341,20 @@ public final class ImageRollout {
           .orElseThrow(), waveAt.get(region) + 1);
     }
   }
+
+  /**
+   * The fault the rollout reports: the member that failed first, by its run's end time, then by
+   * plan order — the same whichever order the ends were read in, live or on resume.
+   */
+  private ApiError firstFailure() {
+    Failure first = failures.stream().min(Comparator.comparing(Failure::at).thenComparing(Failure::planIndex))
+        .orElseThrow();
+    return faultOf(first.set(), first.code(), first.error());
+  }
+
+  /** A member whose run did not complete, when and where in the plan. */
+  private record Failure(Instant at, int planIndex, String set, RollingUpgradeStatusCode code,
+      Optional<ApiError> error) {}
 
   private ApiError faultOf(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error) {
     String why = error.map(e -> e.code().orElse("") + ": " + e.message().orElse("")).orElse("its run ended " + runCode);
@@ -342,7 +376,7 @@ public final class ImageRollout {
   }
 
   private boolean stopping() {
-    return fault != null || cancelRequested;
+    return !failures.isEmpty() || fault != null || cancelRequested;
   }
 
   /** Ends the rollout once nothing is in flight and nothing more will start. */
@@ -352,8 +386,13 @@ public final class ImageRollout {
       return;
     }
     ending = true;
+    if (!failures.isEmpty()) {
+      fault = firstFailure();
+    }
+    // every member taken out before it completed: nothing was rolled out, which is not a completion
+    boolean allRemoved = states.values().stream().allMatch(st -> st == REMOVED);
     RollingUpgradeStatusCode end = fault != null ? RollingUpgradeStatusCode.FAULTED
-        : cancelRequested ? RollingUpgradeStatusCode.CANCELLED : RollingUpgradeStatusCode.COMPLETED;
+        : cancelRequested || allRemoved ? RollingUpgradeStatusCode.CANCELLED : RollingUpgradeStatusCode.COMPLETED;
     Instant now = executor.now();
     var entry = UpgradeHistoryEntry.builder()
         .runningStatus(RunningStatus.builder().code(end).startTime(startTime).endTime(now).build())
@@ -369,15 +408,16 @@ public final class ImageRollout {
       code = end;
       endTime = now;
       LOG.info("rollout {} ended {}", rolloutId, end);
-      cfg.emit(UpgradeEventType.ROLLOUT_FINISHED, "", rolloutId, phase, end + fault().map(f -> ": "
+      cfg.emit(executor, UpgradeEventType.ROLLOUT_FINISHED, "", rolloutId, phase, end + fault().map(f -> ": "
           + f.message().orElse("")).orElse(""));
       writer.stop(true);
       completion.complete(snapshot());
     });
   }
 
+  /** The rollout's fault: final once it ended, else the first failure so far. */
   private Optional<ApiError> fault() {
-    return Optional.ofNullable(fault);
+    return fault != null || failures.isEmpty() ? Optional.ofNullable(fault) : Optional.of(firstFailure());
   }
 
   // ---- resume ----
@@ -435,18 +475,16 @@ public final class ImageRollout {
   private void pickUp(String set) {
     List<RunRecord> journal = cfg.store.records(runId(set));
     if (journal.isEmpty()) {
-      launch(set); // the crash came between the wave's record and the run's first
+      launchUnlessStopping(set); // the crash came between the wave's record and the run's first
     } else if (journal.get(journal.size() - 1).isFinal()) {
-      UpgradeHistoryEntry entry = journal.get(journal.size() - 1).outcome().orElseThrow().historyEntry();
-      ended(set, entry.runningStatus().flatMap(RunningStatus::code).orElse(RollingUpgradeStatusCode.FAULTED),
-          entry.error());
+      endedAs(set, journal.get(journal.size() - 1).outcome().orElseThrow().historyEntry());
     } else {
       try {
         attach(set, cfg.resumeRun(runId(set)));
       } catch (RuntimeException e) {
         LOG.error("rollout {}: the run of {} cannot be resumed: {}", rolloutId, set, e.getMessage());
         ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotResumed")
-            .message("the run of " + set + " cannot be resumed: " + e.getMessage()).build()));
+            .message("the run of " + set + " cannot be resumed: " + e.getMessage()).build()), executor.now());
       }
     }
   }
@@ -475,6 +513,9 @@ public final class ImageRollout {
     }
     writer.stop(false);
     executor.stop();
+    // its runs stop with it, as in a crash: whoever resumes the rollout resumes them (their leases are released)
+    List<RollingUpgradeRun> inFlight = List.copyOf(runs.values());
+    executor.outside(() -> inFlight.forEach(RollingUpgradeRun::abandon));
     completion.completeExceptionally(e);
   }
 
@@ -488,7 +529,7 @@ public final class ImageRollout {
         state, state == PENDING || state == REMOVED && !runs.containsKey(set) ? Optional.empty()
             : Optional.of(runId(set)), Optional.ofNullable(errors.get(set)))));
     return new RolloutStatus(rolloutId, release, code, startTime, Optional.ofNullable(endTime), plan, phase, members,
-        Optional.ofNullable(fault));
+        fault());
   }
 
 }

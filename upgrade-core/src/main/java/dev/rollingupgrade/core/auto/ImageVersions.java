@@ -15,14 +15,14 @@ final class ImageVersions {
 
   private ImageVersions() {}
 
-  /** The highest platform version. */
+  /** The highest platform version; versions that are not all numbers (previews) are never "latest". */
   static Optional<String> latestPlatform(List<String> versions) {
-    return versions.stream().max(ORDER);
+    return versions.stream().filter(Versions::isNumeric).max(ORDER);
   }
 
   /** The highest gallery version replicated to {@code region} and not excluded from latest. */
   static Optional<String> latestGallery(List<GalleryImageVersion> versions, String region) {
-    return versions.stream().filter(v -> !v.excludeFromLatest())
+    return versions.stream().filter(v -> !v.excludeFromLatest()).filter(v -> Versions.isNumeric(v.version()))
         .filter(v -> v.targetRegions().stream().anyMatch(r -> r.equalsIgnoreCase(region)))
         .map(GalleryImageVersion::version).max(ORDER);
   }

@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * The requirements of automatic OS image upgrades that depend on the replaceable list of
- * {@link SupportedImages}: with {@code enableAutomaticOSUpgrade}, a platform image must be on it.
+ * {@link SupportedImages}: with {@code enableAutomaticOSUpgrade}, a platform image must be on it
+ * (and a shared or community gallery image, which the SDK cannot watch, is refused).
  *
  * <p>The fixed requirements (version {@code latest}, the health source, {@code
  * enableAutomaticUpdates=false}, custom images only through a gallery, the Service Fabric rules)
@@ -39,6 +40,12 @@ public final class OsUpgradeRequirements {
     }
     ImageReference image = set.virtualMachineProfile().imageReference();
     // custom images other than gallery ones are already rejected when the model is built
+    if (image.form() == ImageReference.Form.SHARED_GALLERY || image.form() == ImageReference.Form.COMMUNITY_GALLERY) {
+      found.add(new Violation(IMAGE_PATH, image.display(), "automatic OS upgrades of "
+          + (image.form() == ImageReference.Form.SHARED_GALLERY ? "shared" : "community")
+          + " gallery images are not supported by this SDK (its ImageCatalog reads Compute Gallery images by id): use "
+          + "the gallery image definition's id (imageReference.id), or a platform image"));
+    }
     if (image.form() == ImageReference.Form.PLATFORM && !supported.supports(image)) {
       String sku = image.publisher().orElse("?") + ":" + image.offer().orElse("?") + ":" + image.sku().orElse("?");
       found.add(new Violation(IMAGE_PATH, image.display(), "platform image " + sku

@@ -15,6 +15,7 @@ import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.spi.Scheduler;
 import dev.rollingupgrade.api.spi.UpgradeListener;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
+import dev.rollingupgrade.core.exec.SerialExecutor;
 import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.core.run.RollingUpgrade;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each member's run is a platform run to its target image with rollback unless the set's
  * {@code disableAutomaticRollback}; its batch rules are the set's rolling upgrade policy when
  * {@code automaticOSUpgradePolicy.useRollingUpgradePolicy} is set, else Azure's defaults (20 %
- * batches and thresholds, 5 minute health timeout). A Service Fabric set always keeps its batches
- * within one update domain. Not thread-safe; the rollouts it starts are.
+ * batches and thresholds, 5 minute health timeout). Batches never span zones (cross-zone
+ * upgrades are turned off), and a Service Fabric set always keeps its batches within one update
+ * domain. Not thread-safe; the rollouts it starts are.
  */
 public final class RolloutBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutBuilder.class);
@@ -204,7 +206,7 @@ public final class RolloutBuilder {
    * handle then only reports how it ended).
    *
    * @throws IllegalArgumentException if the store has no such rollout
-   * @throws IllegalStateException if it is not a rollout journal or another owner holds it
+   * @throws IllegalStateException if it is not a rollout journal; {@link RolloutHeldException} if another owner holds it
    */
   public ImageRollout resume(String id) {
     requireAll();
@@ -221,8 +223,11 @@ public final class RolloutBuilder {
           + "; this SDK reads format " + RolloutJournal.FORMAT);
     }
     Lease lease = store.claim(id, options.owner(), options.leaseDuration()).orElseThrow(() ->
-        new IllegalStateException("rollout " + id + " is held by another owner whose lease has not expired"));
-    startedBy = UpgradeOperationInvoker.valueOf(first.attributes().get("startedBy"));
+        new RolloutHeldException("rollout " + id + " is held by another owner whose lease has not expired"));
+    // the journal's settings go to a copy: this builder may start other rollouts later
+    RolloutBuilder cfg = copy();
+    cfg.models.putAll(models);
+    cfg.startedBy = UpgradeOperationInvoker.valueOf(first.attributes().get("startedBy"));
     Map<String, ImageReference> journalled = new LinkedHashMap<>();
     first.attributes().forEach((key, value) -> {
       if (key.startsWith("target:")) {
@@ -230,7 +235,7 @@ public final class RolloutBuilder {
       }
     });
     // models are looked up when a run starts or resumes: the caller may still be registering them
-    ImageRollout rollout = new ImageRollout(this, id, first.attributes().get("release"), first.time(),
+    ImageRollout rollout = new ImageRollout(cfg, id, first.attributes().get("release"), first.time(),
         RolloutJournal.readPlan(first.attributes().get("plan")), Map.of(), journalled, lease, records.size());
     RunRecord last = records.get(records.size() - 1);
     if (last.isFinal()) {
@@ -240,6 +245,18 @@ public final class RolloutBuilder {
       rollout.resume(records);
     }
     return rollout;
+  }
+
+  /** The scale sets rollout {@code id} journalled as its members, in plan order; empty if it is not a rollout journal. */
+  List<String> membersOf(String id) {
+    List<RunRecord> records = store.records(id);
+    if (records.isEmpty() || !records.get(0).kind().equals(RolloutJournal.STARTED)) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    records.get(0).attributes().keySet().stream().filter(k -> k.startsWith("target:"))
+        .forEach(k -> names.add(k.substring("target:".length())));
+    return names;
   }
 
   /** Ids of the rollouts in the store that have not finished, oldest first. */
@@ -286,31 +303,37 @@ public final class RolloutBuilder {
     return recovery.resume(runId);
   }
 
-  void emit(UpgradeEventType type, String scaleSet, String rolloutId, int phase, String message) {
+  /** An event made now and handed to the listeners once {@code executor}'s state change released its lock. */
+  void emit(SerialExecutor executor, UpgradeEventType type, String scaleSet, String rolloutId, int phase,
+      String message) {
     var b = UpgradeEvent.builder().type(type).time(scheduler.now()).scaleSetName(scaleSet).runId(rolloutId)
         .message(message);
     if (phase > 0) {
       b.batch(phase);
     }
     UpgradeEvent event = b.build();
-    for (UpgradeListener l : listeners) {
-      try {
-        l.onEvent(event);
-      } catch (RuntimeException e) {
-        LOG.warn("listener {} failed on {}: {}", l, type, e.toString());
+    executor.outside(() -> {
+      for (UpgradeListener l : listeners) {
+        try {
+          l.onEvent(event);
+        } catch (RuntimeException e) {
+          LOG.warn("listener {} failed on {}: {}", l, type, e.toString());
+        }
       }
-    }
+    });
   }
 
   /** The batch rules of an automatic OS upgrade of {@code set}. */
   static RollingUpgradePolicy policyOf(ScaleSet set) {
     RollingUpgradePolicy policy = set.upgradePolicy().automaticOSUpgradePolicy().useRollingUpgradePolicy()
         ? set.upgradePolicy().rollingUpgradePolicy() : RollingUpgradePolicy.defaults();
+    // availability first: never two zones of a region in flight, whatever the set's own policy says
+    var b = ImmutableRollingUpgradePolicy.builder().from(policy).enableCrossZoneUpgrade(false);
     // Service Fabric rolls one update domain at a time to keep its services available
-    if (!set.isServiceFabric()) {
-      return policy;
+    if (set.isServiceFabric()) {
+      b.respectUpdateDomains(true);
     }
-    return ImmutableRollingUpgradePolicy.builder().from(policy).respectUpdateDomains(true).build();
+    return b.build();
   }
 
   void requireAllPublic() {

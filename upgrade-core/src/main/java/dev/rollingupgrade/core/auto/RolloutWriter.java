@@ -4,15 +4,20 @@ import dev.rollingupgrade.api.spi.Cancellable;
 import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.core.exec.SerialExecutor;
+import dev.rollingupgrade.api.spi.LeaseLostException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A rollout's journal and lease: records in sequence under the lease, the lease renewed while it runs. */
 final class RolloutWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(RolloutWriter.class);
+
   private final RolloutBuilder cfg;
   private final SerialExecutor executor;
   private final String rolloutId;
@@ -69,7 +74,11 @@ final class RolloutWriter {
     }
   }
 
-  /** Renews the lease every third of its duration until {@link #stop}. */
+  /**
+   * Renews the lease every third of its duration until {@link #stop}. A renewal the store refuses
+   * is tried again at the next third while the lease lasts (one hiccup must not orphan the runs in
+   * flight); a fenced lease, or one that expired meanwhile, ends the rollout on this host.
+   */
   void keepLease() {
     renewal = executor.schedule(cfg.options.leaseDuration().dividedBy(3), () -> {
       if (stopped) {
@@ -77,10 +86,18 @@ final class RolloutWriter {
       }
       try {
         lease = cfg.store.renew(lease, cfg.options.leaseDuration());
-        keepLease();
-      } catch (RuntimeException e) {
+      } catch (LeaseLostException e) {
         onFailure.accept(e);
+        return;
+      } catch (RuntimeException e) {
+        if (!executor.now().isBefore(lease.expiresAt())) {
+          onFailure.accept(new IllegalStateException("could not renew the lease of rollout " + rolloutId
+              + " before it expired: another owner may drive it now", e));
+          return;
+        }
+        LOG.warn("could not renew the lease of rollout {}; trying again: {}", rolloutId, e.toString());
       }
+      keepLease();
     });
   }
 

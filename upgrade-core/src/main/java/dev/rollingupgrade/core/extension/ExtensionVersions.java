@@ -10,7 +10,8 @@ import java.util.Optional;
  * major version of the extension's {@code typeHandlerVersion}: with {@code autoUpgradeMinorVersion}
  * (Azure's usual setting) to the newest version of that major ({@code 9.10} to {@code 9.12.3});
  * without it, only to the newest of the same major and minor ({@code 9.10} to {@code 9.10.7}). A
- * newer major is never applied automatically; {@link #newerMajor} reports it. Stateless.
+ * newer major is never applied automatically; {@link #newerMajor} reports it. Only numeric
+ * versions count (a {@code -preview} is never picked). Stateless.
  */
 public final class ExtensionVersions {
   private ExtensionVersions() {}
@@ -18,14 +19,16 @@ public final class ExtensionVersions {
   /** The version {@code installed} (of {@code extension}) moves to: the newest allowed one above it, if any. */
   public static Optional<String> next(Extension extension, String installed, Collection<String> published) {
     String model = extension.typeHandlerVersion();
-    return published.stream().filter(v -> Versions.compare(v, installed) > 0).filter(v -> sameLine(v, model,
+    return published.stream().filter(Versions::isNumeric).filter(v -> Versions.compare(v, installed) > 0)
+        .filter(v -> sameLine(v, model,
         extension.autoUpgradeMinorVersion())).max(Versions.ORDER);
   }
 
   /** The newest published version of a higher major than the model's, if any: available, never applied automatically. */
   public static Optional<String> newerMajor(Extension extension, Collection<String> published) {
     Optional<Long> major = Versions.major(extension.typeHandlerVersion());
-    return published.stream().filter(v -> major.isPresent() && Versions.major(v).filter(m -> m > major.get())
+    return published.stream().filter(Versions::isNumeric).filter(v -> major.isPresent() && Versions.major(v)
+        .filter(m -> m > major.get())
         .isPresent()).max(Versions.ORDER);
   }
 
