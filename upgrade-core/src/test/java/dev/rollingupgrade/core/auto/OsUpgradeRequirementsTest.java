@@ -59,6 +59,21 @@ class OsUpgradeRequirementsTest {
   }
 
   @Test
+  void sharedAndCommunityGalleryImagesAreRefusedWithTheirPath() {
+    ImageReference shared = ImageReference.builder()
+        .sharedGalleryImageId("/SharedGalleries/abc/Images/web/Versions/latest").build();
+    ImageReference community = ImageReference.builder()
+        .communityGalleryImageId("/CommunityGalleries/pub/Images/web/Versions/latest").build();
+    assertThat(OsUpgradeRequirements.check(set(shared, true), SupportedImages.allowAll())).singleElement()
+        .satisfies(v -> {
+          assertThat(v.path()).isEqualTo("properties.virtualMachineProfile.storageProfile.imageReference");
+          assertThat(v.message()).contains("shared gallery images are not supported", "imageReference.id");
+        });
+    assertThat(OsUpgradeRequirements.check(set(community, true), SupportedImages.allowAll())).singleElement()
+        .satisfies(v -> assertThat(v.message()).contains("community gallery images"));
+  }
+
+  @Test
   void nothingIsRequiredWithoutAutomaticOsUpgrades() {
     ScaleSet manual = set(ImageReference.platform("Canonical", "ubuntu-24_04-lts", "server", "24.04.202410010"), false);
     assertThat(OsUpgradeRequirements.check(manual, SupportedImages.defaults())).isEmpty();
