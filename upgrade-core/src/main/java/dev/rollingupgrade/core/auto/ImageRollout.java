@@ -307,8 +307,19 @@ public final class ImageRollout {
     }));
   }
 
-  /** A member's run ended: its state, whether the rollout stops, the region's next wave. */
+  /** A member's run ended: journalled before it is acted on, so a resume replays the ends in the order they were seen. */
   private void ended(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error, Instant at) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("scaleSet", set);
+    attributes.put("code", runCode.name());
+    attributes.put("at", at.toString());
+    error.flatMap(ApiError::code).ifPresent(c -> attributes.put("errorCode", c));
+    error.flatMap(ApiError::message).ifPresent(m -> attributes.put("errorMessage", m));
+    writer.append(RolloutJournal.MEMBER_ENDED, attributes, () -> apply(set, runCode, error, at));
+  }
+
+  /** A member's end: its state, whether the rollout stops, the region's next wave. */
+  private void apply(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error, Instant at) {
     if (removed.contains(set) && runCode != RollingUpgradeStatusCode.FAULTED) {
       states.put(set, REMOVED); // its cancel came from the removal; a fault still counts
     } else if (runCode == RollingUpgradeStatusCode.COMPLETED) {
@@ -359,8 +370,9 @@ public final class ImageRollout {
   private ApiError faultOf(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error) {
     String why = error.map(e -> e.code().orElse("") + ": " + e.message().orElse("")).orElse("its run ended " + runCode);
     int at = phaseOf.get(set);
-    String untouched = at < plan.phases().size() ? "; phases " + (at + 1) + ".." + plan.phases().size() + " untouched"
-        : "";
+    int last = plan.phases().size();
+    String untouched = at == last ? "" : at + 1 == last ? "; phase " + last + " untouched"
+        : "; phases " + (at + 1) + ".." + last + " untouched";
     return ApiError.builder().code("RolloutStoppedAtPhase")
         .message("rollout of " + release + " stopped at phase " + at + ": scale set " + set + " in " + regionOf.get(set)
             + " " + (runCode == RollingUpgradeStatusCode.CANCELLED ? "was cancelled" : "faulted") + " (" + why + ")"
@@ -447,7 +459,7 @@ public final class ImageRollout {
       phase = reached;
       Phase current = plan.phases().get(reached - 1);
       regionsLeft = current.regions().size();
-      List<Runnable> pickUps = new ArrayList<>();
+      List<String> journalled = new ArrayList<>();
       for (RunRecord wave : records) {
         if (!wave.kind().equals(RolloutJournal.WAVE_STARTED)) {
           continue;
@@ -459,9 +471,25 @@ public final class ImageRollout {
               .filter(r -> r.region().equals(wave.attributes().get("region"))).findFirst().orElseThrow();
           await(region, Integer.parseInt(wave.attributes().get("wave")), sets);
         }
-        sets.forEach(set -> pickUps.add(() -> pickUp(set)));
+        journalled.addAll(sets);
       }
-      pickUps.forEach(Runnable::run);
+      // the ends the rollout saw, in the order it saw them: the same decisions again
+      Set<String> seen = new HashSet<>();
+      for (RunRecord r : records) {
+        if (r.kind().equals(RolloutJournal.MEMBER_ENDED)) {
+          replay(r);
+          seen.add(r.attributes().get("scaleSet"));
+        }
+      }
+      // runs that ended unseen, earliest first (then in plan order); then the rest
+      List<String> unseen = new ArrayList<>(journalled.stream().filter(s -> !seen.contains(s)).toList());
+      Map<String, UpgradeHistoryEntry> finished = new LinkedHashMap<>();
+      unseen.forEach(set -> finalEntry(set).ifPresent(e -> finished.put(set, e)));
+      finished.entrySet().stream()
+          .sorted(Comparator.comparing((Map.Entry<String, UpgradeHistoryEntry> e) -> endOf(e.getValue()))
+              .thenComparing(e -> planIndex.get(e.getKey())))
+          .forEach(e -> endedAs(e.getKey(), e.getValue()));
+      unseen.stream().filter(set -> !finished.containsKey(set)).forEach(this::pickUp);
       for (RegionStep region : current.regions()) {
         if (!lastWave.containsKey(region.region())) {
           startWave(region, 0); // a region of the phase that had not started its first wave
@@ -471,13 +499,31 @@ public final class ImageRollout {
     });
   }
 
-  /** A run the journal says was started: its outcome if it ended, else it is resumed (or started, if it never was). */
+  /** A journalled end, acted on again; the run's own final record has the full error when there is one. */
+  private void replay(RunRecord ended) {
+    Map<String, String> a = ended.attributes();
+    String set = a.get("scaleSet");
+    Optional<ApiError> error = finalEntry(set).flatMap(UpgradeHistoryEntry::error).or(() -> a.containsKey("errorCode")
+        ? Optional.of(ApiError.builder().code(a.get("errorCode")).message(a.getOrDefault("errorMessage", "")).build())
+        : Optional.empty());
+    apply(set, RollingUpgradeStatusCode.valueOf(a.get("code")), error, Instant.parse(a.get("at")));
+  }
+
+  private Optional<UpgradeHistoryEntry> finalEntry(String set) {
+    List<RunRecord> journal = cfg.store.records(runId(set));
+    return journal.isEmpty() || !journal.get(journal.size() - 1).isFinal() ? Optional.empty()
+        : journal.get(journal.size() - 1).outcome().map(RunRecord.Outcome::historyEntry);
+  }
+
+  private Instant endOf(UpgradeHistoryEntry entry) {
+    return entry.runningStatus().flatMap(RunningStatus::endTime).orElse(executor.now());
+  }
+
+  /** A run the journal says was started and that has not ended: resumed, or started if it never was. */
   private void pickUp(String set) {
     List<RunRecord> journal = cfg.store.records(runId(set));
     if (journal.isEmpty()) {
       launchUnlessStopping(set); // the crash came between the wave's record and the run's first
-    } else if (journal.get(journal.size() - 1).isFinal()) {
-      endedAs(set, journal.get(journal.size() - 1).outcome().orElseThrow().historyEntry());
     } else {
       try {
         attach(set, cfg.resumeRun(runId(set)));

@@ -19,6 +19,7 @@ final class RolloutJournal {
   static final String WAVE_STARTED = "ROLLOUT_WAVE_STARTED";
   static final String REMOVED = "ROLLOUT_MEMBER_REMOVED";
   static final String CANCEL_REQUESTED = "ROLLOUT_CANCEL_REQUESTED";
+  static final String MEMBER_ENDED = "ROLLOUT_MEMBER_ENDED";
   static final String FINISHED = "ROLLOUT_FINISHED";
   static final int FORMAT = 1;
 

@@ -27,7 +27,7 @@ class RolloutCrashPropertiesTest {
         Arbitraries.of(true, false)).as(Crash::new);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 500)
   void aCrashAtAnyRecordResumesToTheSameOutcome(@ForAll("crashes") Crash crash) {
     SeededRollout uninterrupted = new SeededRollout(crash.seed());
     InMemoryRolloutStore plain = new InMemoryRolloutStore(SchedulerClock.of(uninterrupted.clock));
