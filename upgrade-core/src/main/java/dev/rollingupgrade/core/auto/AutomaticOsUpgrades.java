@@ -284,7 +284,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
       if (!busy(name) && !w.currentKnown) {
         learnCurrentVersion(w);
       } else if (!busy(name)) {
-        setsByQuery.computeIfAbsent(queryKey(w.model), k -> new ArrayList<>()).add(name);
+        setsByQuery.computeIfAbsent(ImageVersions.queryKey(w.model), k -> new ArrayList<>()).add(name);
       }
     });
     if (setsByQuery.isEmpty()) {
@@ -344,7 +344,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
               + w.model.virtualMachineProfile().imageReference().display() + " is latest in " + w.model.location()
               + "; rollout due at " + dueAt);
         }
-        String release = releaseKey(w.model, latest.get());
+        String release = ImageVersions.releaseKey(w.model, latest.get());
         pending.computeIfAbsent(release, k -> new ArrayList<>()).add(name);
         if (dueAt.isAfter(now)) {
           wake = dueAt.isBefore(wake) ? dueAt : wake;
@@ -436,28 +436,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
   }
 
   private CompletionStage<Optional<String>> latest(ScaleSet set) {
-    ImageReference image = set.virtualMachineProfile().imageReference();
-    if (image.form() == ImageReference.Form.PLATFORM) {
-      return catalog.platformImageVersions(set.location(), image.publisher().orElseThrow(), image.offer().orElseThrow(),
-          image.sku().orElseThrow()).thenApply(ImageVersions::latestPlatform);
-    }
-    return catalog.galleryImageVersions(ImageVersions.galleryDefinition(image.id().orElseThrow()))
-        .thenApply(versions -> ImageVersions.latestGallery(versions, set.location()));
-  }
-
-  private static String queryKey(ScaleSet set) {
-    return set.location() + " " + imageKey(set);
-  }
-
-  private static String imageKey(ScaleSet set) {
-    ImageReference image = set.virtualMachineProfile().imageReference();
-    return image.form() == ImageReference.Form.PLATFORM
-        ? image.publisher().orElse("") + ":" + image.offer().orElse("") + ":" + image.sku().orElse("")
-        : ImageVersions.galleryDefinition(image.id().orElse(""));
-  }
-
-  private static String releaseKey(ScaleSet set, String version) {
-    return imageKey(set) + "@" + version;
+    return ImageVersions.latest(catalog, set);
   }
 
   /** One enabled scale set. */

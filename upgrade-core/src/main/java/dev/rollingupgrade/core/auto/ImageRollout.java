@@ -81,7 +81,7 @@ public final class ImageRollout {
   private final Map<String, Integer> waveAt = new LinkedHashMap<>();
   private final Map<String, Integer> outstanding = new LinkedHashMap<>();
   private final Map<String, Integer> planIndex = new LinkedHashMap<>();
-  private final List<Failure> failures = new ArrayList<>();
+  private final RolloutFaults failures;
   private final CompletableFuture<RolloutStatus> completion = new CompletableFuture<>();
   private final RolloutWriter writer;
   private int phase;
@@ -104,6 +104,7 @@ public final class ImageRollout {
     this.executor = new SerialExecutor(cfg.scheduler, this::failed);
     this.writer = new RolloutWriter(cfg, executor, rolloutId, lease, nextSequence, this::failed);
     executor.mdc("rollout", rolloutId);
+    this.failures = new RolloutFaults(release, plan, planIndex);
     for (Phase p : plan.phases()) {
       for (RegionStep r : p.regions()) {
         for (String set : r.scaleSets()) {
@@ -328,7 +329,7 @@ public final class ImageRollout {
       states.put(set, runCode == RollingUpgradeStatusCode.CANCELLED ? CANCELLED : FAULTED);
       error.ifPresent(e -> errors.put(set, e));
       if (!cancelRequested) {
-        failures.add(new Failure(at, planIndex.get(set), set, runCode, error));
+        failures.add(at, set, runCode, error);
         LOG.warn("rollout {} stops at phase {}: {} ended {}", rolloutId, phaseOf.get(set), set, runCode);
       }
     }
@@ -353,33 +354,6 @@ public final class ImageRollout {
     }
   }
 
-  /**
-   * The fault the rollout reports: the member that failed first, by its run's end time, then by
-   * plan order — the same whichever order the ends were read in, live or on resume.
-   */
-  private ApiError firstFailure() {
-    Failure first = failures.stream().min(Comparator.comparing(Failure::at).thenComparing(Failure::planIndex))
-        .orElseThrow();
-    return faultOf(first.set(), first.code(), first.error());
-  }
-
-  /** A member whose run did not complete, when and where in the plan. */
-  private record Failure(Instant at, int planIndex, String set, RollingUpgradeStatusCode code,
-      Optional<ApiError> error) {}
-
-  private ApiError faultOf(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error) {
-    String why = error.map(e -> e.code().orElse("") + ": " + e.message().orElse("")).orElse("its run ended " + runCode);
-    int at = phaseOf.get(set);
-    int last = plan.phases().size();
-    String untouched = at == last ? "" : at + 1 == last ? "; phase " + last + " untouched"
-        : "; phases " + (at + 1) + ".." + last + " untouched";
-    return ApiError.builder().code("RolloutStoppedAtPhase")
-        .message("rollout of " + release + " stopped at phase " + at + ": scale set " + set + " in " + regionOf.get(set)
-            + " " + (runCode == RollingUpgradeStatusCode.CANCELLED ? "was cancelled" : "faulted") + " (" + why + ")"
-            + untouched)
-        .addDetails(ApiErrorDetail.of(error.flatMap(ApiError::code).orElse(runCode.name()), set, why)).build();
-  }
-
   private void regionDone() {
     regionsLeft--;
     if (regionsLeft == 0) {
@@ -399,7 +373,7 @@ public final class ImageRollout {
     }
     ending = true;
     if (!failures.isEmpty()) {
-      fault = firstFailure();
+      fault = failures.first();
     }
     // every member taken out before it completed: nothing was rolled out, which is not a completion
     boolean allRemoved = states.values().stream().allMatch(st -> st == REMOVED);
@@ -429,7 +403,7 @@ public final class ImageRollout {
 
   /** The rollout's fault: final once it ended, else the first failure so far. */
   private Optional<ApiError> fault() {
-    return fault != null || failures.isEmpty() ? Optional.ofNullable(fault) : Optional.of(firstFailure());
+    return fault != null || failures.isEmpty() ? Optional.ofNullable(fault) : Optional.of(failures.first());
   }
 
   // ---- resume ----
@@ -438,20 +412,12 @@ public final class ImageRollout {
   void resume(List<RunRecord> records) {
     writer.keepLease();
     executor.execute(() -> {
-      Map<String, RunRecord> lastWave = new LinkedHashMap<>();
-      int reached = 0;
-      for (RunRecord r : records) {
-        switch (r.kind()) {
-          case RolloutJournal.WAVE_STARTED -> {
-            reached = Math.max(reached, Integer.parseInt(r.attributes().get("phase")));
-            lastWave.put(r.attributes().get("region"), r);
-          }
-          case RolloutJournal.REMOVED -> removed.add(r.attributes().get("scaleSet"));
-          case RolloutJournal.CANCEL_REQUESTED -> cancelRequested = true;
-          default -> { }
-        }
-      }
+      RolloutJournal.ResumePoint point = RolloutJournal.ResumePoint.of(records);
+      removed.addAll(point.removed());
+      cancelRequested = point.cancelRequested();
       removed.forEach(s -> states.put(s, REMOVED));
+      int reached = point.reached();
+      Map<String, RunRecord> lastWave = point.lastWave();
       if (reached == 0) {
         startPhase(1);
         return;
@@ -460,10 +426,7 @@ public final class ImageRollout {
       Phase current = plan.phases().get(reached - 1);
       regionsLeft = current.regions().size();
       List<String> journalled = new ArrayList<>();
-      for (RunRecord wave : records) {
-        if (!wave.kind().equals(RolloutJournal.WAVE_STARTED)) {
-          continue;
-        }
+      for (RunRecord wave : point.waves()) {
         List<String> sets = RolloutJournal.readStrings(wave.attributes().get("scaleSets"));
         if (lastWave.get(wave.attributes().get("region")) == wave
             && Integer.parseInt(wave.attributes().get("phase")) == reached) {
@@ -475,11 +438,9 @@ public final class ImageRollout {
       }
       // the ends the rollout saw, in the order it saw them: the same decisions again
       Set<String> seen = new HashSet<>();
-      for (RunRecord r : records) {
-        if (r.kind().equals(RolloutJournal.MEMBER_ENDED)) {
-          replay(r);
-          seen.add(r.attributes().get("scaleSet"));
-        }
+      for (RunRecord r : point.memberEnds()) {
+        replay(r);
+        seen.add(r.attributes().get("scaleSet"));
       }
       // runs that ended unseen, earliest first (then in plan order); then the rest
       List<String> unseen = new ArrayList<>(journalled.stream().filter(s -> !seen.contains(s)).toList());
@@ -501,12 +462,11 @@ public final class ImageRollout {
 
   /** A journalled end, acted on again; the run's own final record has the full error when there is one. */
   private void replay(RunRecord ended) {
-    Map<String, String> a = ended.attributes();
-    String set = a.get("scaleSet");
-    Optional<ApiError> error = finalEntry(set).flatMap(UpgradeHistoryEntry::error).or(() -> a.containsKey("errorCode")
-        ? Optional.of(ApiError.builder().code(a.get("errorCode")).message(a.getOrDefault("errorMessage", "")).build())
-        : Optional.empty());
-    apply(set, RollingUpgradeStatusCode.valueOf(a.get("code")), error, Instant.parse(a.get("at")));
+    String set = ended.attributes().get("scaleSet");
+    Optional<ApiError> error = finalEntry(set).flatMap(UpgradeHistoryEntry::error)
+        .or(() -> RolloutJournal.endError(ended));
+    apply(set, RollingUpgradeStatusCode.valueOf(ended.attributes().get("code")), error,
+        Instant.parse(ended.attributes().get("at")));
   }
 
   private Optional<UpgradeHistoryEntry> finalEntry(String set) {

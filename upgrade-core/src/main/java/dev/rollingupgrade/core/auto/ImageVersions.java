@@ -2,11 +2,14 @@ package dev.rollingupgrade.core.auto;
 
 import dev.rollingupgrade.api.GalleryImageVersion;
 import dev.rollingupgrade.api.ImageReference;
+import dev.rollingupgrade.api.ScaleSet;
+import dev.rollingupgrade.api.spi.ImageCatalog;
 import dev.rollingupgrade.api.Versions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /** Image versions: their order, "latest" in a region, the version an image reference names. */
 final class ImageVersions {
@@ -54,5 +57,33 @@ final class ImageVersions {
           model.sku().orElseThrow(), version);
     }
     return ImageReference.ofId(galleryDefinition(model.id().orElseThrow()) + "/versions/" + version);
+  }
+
+  /** The version that is latest for {@code set}'s image in its region, as {@code catalog} answers. */
+  static CompletionStage<Optional<String>> latest(ImageCatalog catalog, ScaleSet set) {
+    ImageReference image = set.virtualMachineProfile().imageReference();
+    if (image.form() == ImageReference.Form.PLATFORM) {
+      return catalog.platformImageVersions(set.location(), image.publisher().orElseThrow(), image.offer().orElseThrow(),
+          image.sku().orElseThrow()).thenApply(ImageVersions::latestPlatform);
+    }
+    return catalog.galleryImageVersions(galleryDefinition(image.id().orElseThrow()))
+        .thenApply(versions -> latestGallery(versions, set.location()));
+  }
+
+  /** Sets with equal keys share one catalog question: region and image (platform SKU or gallery definition). */
+  static String queryKey(ScaleSet set) {
+    return set.location() + " " + imageKey(set);
+  }
+
+  /** One release of one image, whatever the region. */
+  static String releaseKey(ScaleSet set, String version) {
+    return imageKey(set) + "@" + version;
+  }
+
+  private static String imageKey(ScaleSet set) {
+    ImageReference image = set.virtualMachineProfile().imageReference();
+    return image.form() == ImageReference.Form.PLATFORM
+        ? image.publisher().orElse("") + ":" + image.offer().orElse("") + ":" + image.sku().orElse("")
+        : galleryDefinition(image.id().orElse(""));
   }
 }

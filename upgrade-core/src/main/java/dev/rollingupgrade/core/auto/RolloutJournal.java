@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rollingupgrade.api.spi.RunRecord;
+import dev.rollingupgrade.api.status.ApiError;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
@@ -84,6 +90,44 @@ final class RolloutJournal {
       return MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a rollout journal record is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The error a {@link #MEMBER_ENDED} record carries, if any. */
+  static Optional<ApiError> endError(RunRecord ended) {
+    Map<String, String> a = ended.attributes();
+    return a.containsKey("errorCode")
+        ? Optional.of(ApiError.builder().code(a.get("errorCode")).message(a.getOrDefault("errorMessage", "")).build())
+        : Optional.empty();
+  }
+
+  /**
+   * Where a journal left its rollout: the furthest phase with a wave, each region's last wave,
+   * removals, a cancel, every wave and every member end in journal order.
+   */
+  record ResumePoint(int reached, Map<String, RunRecord> lastWave, Set<String> removed, boolean cancelRequested,
+      List<RunRecord> waves, List<RunRecord> memberEnds) {
+    static ResumePoint of(List<RunRecord> records) {
+      Map<String, RunRecord> lastWave = new LinkedHashMap<>();
+      Set<String> removed = new LinkedHashSet<>();
+      List<RunRecord> waves = new ArrayList<>();
+      List<RunRecord> ends = new ArrayList<>();
+      int reached = 0;
+      boolean cancel = false;
+      for (RunRecord r : records) {
+        switch (r.kind()) {
+          case WAVE_STARTED -> {
+            reached = Math.max(reached, Integer.parseInt(r.attributes().get("phase")));
+            lastWave.put(r.attributes().get("region"), r);
+            waves.add(r);
+          }
+          case REMOVED -> removed.add(r.attributes().get("scaleSet"));
+          case CANCEL_REQUESTED -> cancel = true;
+          case MEMBER_ENDED -> ends.add(r);
+          default -> { }
+        }
+      }
+      return new ResumePoint(reached, lastWave, removed, cancel, waves, ends);
     }
   }
 }
