@@ -44,10 +44,21 @@ final class RolloutFile {
   static final class Problems extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient List<Violation> violations;
+    private final boolean notJson;
 
     Problems(List<Violation> violations) {
+      this(violations, false);
+    }
+
+    private Problems(List<Violation> violations, boolean notJson) {
       super(violations.size() + (violations.size() == 1 ? " problem" : " problems"));
       this.violations = List.copyOf(violations);
+      this.notJson = notJson;
+    }
+
+    /** The file is empty or not JSON at all (exit 2, as {@code validate}), rather than a rollout with problems. */
+    boolean notJson() {
+      return notJson;
     }
 
     List<Violation> violations() {
@@ -69,17 +80,18 @@ final class RolloutFile {
   static Rollout read(String json, RegionPairs base) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(json);
+      root = MAPPER.readTree(json.startsWith("\uFEFF") ? json.substring(1) : json); // an editor's byte order mark
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
       // the parser's own note on where the array began names a redacted source: noise to a reader
       String why = e.getOriginalMessage().replaceAll(" \\(start marker at \\[Source: .*?\\]\\)", "");
       throw new Problems(List.of(new Violation("", "", "not valid JSON"
-          + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": " + why)));
+          + (at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+          + ": " + why.replaceAll(",?\\s*from `[^`]*`", ""))), true);
     }
     List<Violation> problems = new ArrayList<>();
     if (root == null || root.isMissingNode()) {
-      throw new Problems(List.of(new Violation("", "", "the document is empty")));
+      throw new Problems(List.of(new Violation("", "", "the document is empty")), true);
     }
     if (!root.isObject()) {
       throw new Problems(List.of(new Violation("", show(root), "must be a JSON object with scaleSets and regionPairs")));

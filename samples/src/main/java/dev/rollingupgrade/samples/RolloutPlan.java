@@ -21,7 +21,8 @@ final class RolloutPlan {
    * Prints the plans of {@code file}.
    *
    * @param planner the planner the options ask for (throws a usage error when they clash)
-   * @return 0 when planned, 1 when the file has problems (one line each on {@code err})
+   * @return 0 when planned, 1 when the file has problems (one line each on {@code err}), 2 when it is
+   *     empty or not JSON
    * @throws PlanCommand.BadArgument when the options clash or the file cannot be read (exit 2)
    */
   static int print(Supplier<PhasePlanner> planner, Path file, boolean azurePairs, PrintWriter out, PrintWriter err) {
@@ -33,7 +34,7 @@ final class RolloutPlan {
     } catch (RolloutFile.Problems e) {
       e.lines().forEach(err::println);
       err.println("plan: " + e.getMessage() + " in " + file);
-      return 1;
+      return e.notJson() ? 2 : 1;
     }
     out.println("rollout " + file + ": " + count(rollout.scaleSetCount(), "scale set") + " in "
         + count(rollout.regionCount(), "region") + ", " + count(rollout.images().size(), "image")

@@ -4,6 +4,7 @@ import dev.rollingupgrade.api.status.RollingUpgradeProgress;
 import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.testkit.sim.Simulation;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +29,8 @@ final class SimulateCommand implements Callable<Integer> {
   private String scenario;
 
   @Option(names = "--failing-region", paramLabel = "REGION", defaultValue = "westeurope",
-      description = "multi-region: where the second release breaks health (default: ${DEFAULT-VALUE})")
+      description = "multi-region: where the second release breaks health; the fleet sizes put that region in phase 2 "
+          + "and another (not its geo pair) first as the canary (default: ${DEFAULT-VALUE})")
   private String failingRegion;
 
   @Option(names = "--instances", paramLabel = "N", description = "single-set: fleet size, 1..1000000 (required)")
@@ -58,8 +60,20 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    var given = spec.commandLine().getParseResult();
     if (scenario.equals("multi-region")) {
+      for (String single : List.of("--instances", "--fault-rate", "--zones", "--update-domains", "--crash-after-batch")) {
+        if (given.hasMatchedOption(single)) {
+          spec.commandLine().getErr().println("simulate: " + single + " is for the single-set scenario; the "
+              + "multi-region scenario has its own fleet (options: --seed, --failing-region, --json)");
+          return 2;
+        }
+      }
       return MultiRegionReport.print(out, spec.commandLine().getErr(), seed, failingRegion, json);
+    }
+    if (given.hasMatchedOption("--failing-region")) {
+      spec.commandLine().getErr().println("simulate: --failing-region is for --scenario multi-region");
+      return 2;
     }
     if (!scenario.equals("single-set")) {
       spec.commandLine().getErr().println("simulate: --scenario must be single-set or multi-region, got " + scenario);

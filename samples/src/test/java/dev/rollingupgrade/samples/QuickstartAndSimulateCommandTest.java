@@ -72,4 +72,18 @@ class QuickstartAndSimulateCommandTest {
     assertThat(run("simulate", "--instances", "10", "--seed", "1", "--fault-rate", "2")).isEqualTo(2);
     assertThat(run("simulate", "--instances", "10")).isEqualTo(2);
   }
+
+  @Test
+  void theMultiRegionScenarioRunsAndRefusesSingleSetOptions() {
+    assertThat(run("simulate", "--scenario", "multi-region", "--seed", "1")).isZero();
+    assertThat(lines().get(lines().size() - 1)).startsWith("digest: ");
+    assertThat(out.toString()).contains("phase 1").contains("westeurope");
+    String digest = lines().get(lines().size() - 1);
+    assertThat(run("simulate", "--scenario", "multi-region", "--seed", "1", "--instances", "50")).isEqualTo(2);
+    assertThat(err.toString()).contains("--instances is for the single-set scenario");
+    assertThat(run("simulate", "--seed", "1", "--instances", "10", "--failing-region", "mars")).isEqualTo(2);
+    assertThat(err.toString()).contains("--failing-region is for --scenario multi-region");
+    assertThat(run("simulate", "--scenario", "multi-region", "--seed", "1")).isZero();
+    assertThat(lines().get(lines().size() - 1)).isEqualTo(digest);
+  }
 }

@@ -107,11 +107,16 @@ class RolloutPlanCommandTest {
   }
 
   @Test
-  void malformedJsonIsOneProblemWithLineAndColumn() throws IOException {
+  void malformedOrEmptyJsonExitsTwoLikeValidateWithLineAndColumn() throws IOException {
     Path rollout = file("{\"scaleSets\": [\n");
-    assertThat(run("plan", "--rollout", rollout.toString())).isEqualTo(1);
+    assertThat(run("plan", "--rollout", rollout.toString())).isEqualTo(2);
     assertThat(err.toString()).startsWith("(document): not valid JSON at line 2, column 1: Unexpected end-of-input")
         .doesNotContain("REDACTED").contains("plan: 1 problem in ");
+    err.getBuffer().setLength(0);
+    assertThat(run("plan", "--rollout", file("").toString())).isEqualTo(2);
+    assertThat(err.toString()).startsWith("(document): the document is empty");
+    // a byte order mark some editors write is skipped
+    assertThat(run("plan", "--rollout", file("\uFEFF{\"scaleSets\": []}").toString())).isZero();
   }
 
   @Test

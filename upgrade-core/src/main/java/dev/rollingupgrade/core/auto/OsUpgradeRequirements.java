@@ -51,7 +51,8 @@ public final class OsUpgradeRequirements {
       found.add(new Violation(IMAGE_PATH, image.display(), "platform image " + sku
           + " is not supported by automatic OS upgrades (when properties.upgradePolicy.automaticOSUpgradePolicy"
           + ".enableAutomaticOSUpgrade is true); the list of supported images grows over time and is replaceable: "
-          + "pass SupportedImages.defaults().with(publisher, offer, sku) or your own SupportedImages"));
+          + "pass SupportedImages.defaults().with(publisher, offer, sku) or your own SupportedImages "
+          + "(validate: --supported-image PUBLISHER:OFFER:SKU)"));
     }
     return List.copyOf(found);
   }

@@ -86,4 +86,10 @@ public record PhasePlan(List<Phase> phases) {
     }
     return String.join(", ", sets.subList(0, SHOWN_SETS)) + ", ... (+" + (sets.size() - SHOWN_SETS) + " more)";
   }
+
+  /** The {@link #explain()} lines, one per line. */
+  @Override
+  public String toString() {
+    return String.join(System.lineSeparator(), explain());
+  }
 }

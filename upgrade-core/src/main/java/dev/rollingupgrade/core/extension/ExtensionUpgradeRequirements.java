@@ -39,7 +39,8 @@ public final class ExtensionUpgradeRequirements {
       if (!supported.supports(e)) {
         found.add(new Violation(path(i), "true", "extension " + e.name() + " (" + e.publisher() + "/" + e.type()
             + ") does not support automatic upgrade; supported: " + supported + ". The list grows over time and is "
-            + "replaceable: pass SupportedExtensions.defaults().with(publisher, type)"));
+            + "replaceable: pass SupportedExtensions.defaults().with(publisher, type) (validate: --supported-extension "
+            + "PUBLISHER:TYPE)"));
       }
       if (set.isServiceFabric()) {
         found.add(new Violation(path(i), "true", "automatic extension upgrades are not supported on Service Fabric "

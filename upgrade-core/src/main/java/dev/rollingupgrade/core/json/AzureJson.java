@@ -70,7 +70,7 @@ public final class AzureJson {
 
   /** Reads instances: a JSON array of VM documents, or a VM list response ({@code {"value": [...]}}). */
   public static List<Instance> readInstances(String json) {
-    return read(json, "instance list", root -> readList(root, AzureJsonReader::instance));
+    return readList(json, "instance list", root -> readList(root, AzureJsonReader::instance));
   }
 
   /** Reads a {@code rollingUpgrades/latest} response. */
@@ -80,7 +80,7 @@ public final class AzureJson {
 
   /** Reads an {@code osUpgradeHistory} response ({@code {"value": [...]}}) or a JSON array of entries. */
   public static List<UpgradeHistoryEntry> readHistory(String json) {
-    return read(json, "OS upgrade history", root -> readList(root, AzureJsonReader::historyEntry));
+    return readList(json, "OS upgrade history", root -> readList(root, AzureJsonReader::historyEntry));
   }
 
   /** Reads one image reference object ({@code storageProfile.imageReference} shape, {@code uri} allowed). */
@@ -159,10 +159,18 @@ public final class AzureJson {
     return result;
   }
 
+  /** A list document: a bare array reads like a list response ({@code {"value": [...]}}). */
+  private static <T> T readList(String json, String subject, Function<Cursor, T> reader) {
+    return read(json, subject, reader, true);
+  }
+
   private static <T> T read(String json, String subject, Function<Cursor, T> reader) {
+    return read(json, subject, reader, false);
+  }
+
+  private static <T> T read(String json, String subject, Function<Cursor, T> reader, boolean list) {
     JsonNode tree = parse(json);
-    if (tree.isArray()) {
-      // a bare array reads like a list response
+    if (list && tree.isArray()) {
       ObjectNode wrapper = MAPPER.createObjectNode();
       wrapper.set("value", tree);
       tree = wrapper;
@@ -170,7 +178,8 @@ public final class AzureJson {
     if (!tree.isObject()) {
       throw new InvalidModelException(subject, List.of(
           new Violation("", tree.getNodeType().toString().toLowerCase(java.util.Locale.ROOT),
-              "the document must be a JSON object")));
+              "the " + subject + " document must be a JSON object, got " + (tree.isArray() ? "an array"
+                  : tree.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)))));
     }
     Cursor root;
     List<Violation> problems = new ArrayList<>();
@@ -182,8 +191,10 @@ public final class AzureJson {
   }
 
   private static JsonNode parse(String json) {
+    // a byte order mark some editors write is not part of the JSON text
+    String text = json.startsWith("\uFEFF") ? json.substring(1) : json;
     try {
-      JsonNode tree = MAPPER.readTree(json);
+      JsonNode tree = MAPPER.readTree(text);
       if (tree == null || tree.isMissingNode()) {
         throw new JsonSyntaxException("the document is empty", 1, 1, null);
       }
@@ -192,8 +203,15 @@ public final class AzureJson {
       JsonLocation at = e.getLocation();
       int line = at == null ? 0 : at.getLineNr();
       int column = at == null ? 0 : at.getColumnNr();
-      throw new JsonSyntaxException(e.getOriginalMessage(), line, column, e);
+      throw new JsonSyntaxException(plain(e.getOriginalMessage()), line, column, e);
     }
+  }
+
+  /** Jackson's message without its parser internals (source descriptions, feature and constraint names). */
+  static String plain(String message) {
+    return message.replaceAll("\\[Source: [^;\\]]*;\\s*", "[")
+        .replaceAll(",?\\s*from `[^`]*`", "")
+        .replaceAll("\\s*\\(`[A-Za-z.]+` (disabled|enabled)\\)", "");
   }
 
   private static String readFile(Path file) {

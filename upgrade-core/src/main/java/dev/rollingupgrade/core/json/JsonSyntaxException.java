@@ -11,7 +11,7 @@ public final class JsonSyntaxException extends RuntimeException {
   private final int column;
 
   JsonSyntaxException(String what, int line, int column, Throwable cause) {
-    super("not valid JSON at line " + line + ", column " + column + ": " + what, cause);
+    super("not valid JSON" + (line > 0 ? " at line " + line + ", column " + column : "") + ": " + what, cause);
     this.line = line;
     this.column = column;
   }

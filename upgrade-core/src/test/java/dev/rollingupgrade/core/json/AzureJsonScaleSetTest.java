@@ -114,7 +114,24 @@ class AzureJsonScaleSetTest {
   void aDocumentThatIsNotAnObjectIsReported() {
     assertThatThrownBy(() -> AzureJson.readScaleSet("42"))
         .isInstanceOfSatisfying(InvalidModelException.class, e ->
-            assertThat(e.violations().get(0).message()).isEqualTo("the document must be a JSON object"));
+            assertThat(e.violations().get(0).message()).isEqualTo("the scale set document must be a JSON object, got number"));
+    // an array is not read as a list of fields: it is not a scale set at all
+    assertThatThrownBy(() -> AzureJson.readScaleSet("[1, 2]"))
+        .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.violations()).singleElement()
+            .satisfies(v -> assertThat(v.message()).isEqualTo("the scale set document must be a JSON object, got an array")));
+  }
+
+  @Test
+  void parserMessagesCarryNoParserInternalsAndABomIsSkipped() {
+    assertThatThrownBy(() -> AzureJson.readScaleSet("{\"a\": [1, 2"))
+        .isInstanceOfSatisfying(JsonSyntaxException.class, e -> assertThat(e.getMessage())
+            .isEqualTo("not valid JSON at line 1, column 12: Unexpected end-of-input: expected close marker for Array "
+                + "(start marker at [line: 1, column: 7])"));
+    assertThatThrownBy(() -> AzureJson.readScaleSet("[".repeat(1200) + "]".repeat(1200)))
+        .isInstanceOfSatisfying(JsonSyntaxException.class, e -> assertThat(e.getMessage())
+            .isEqualTo("not valid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)"));
+    assertThatThrownBy(() -> AzureJson.readScaleSet("\uFEFF{\"name\": \"x\"}"))
+        .isInstanceOf(InvalidModelException.class).hasMessageContaining("location");
   }
 
   @Test
