@@ -1,39 +1,8 @@
 package dev.rollingupgrade.core.auto;
 
-import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.CANCELLED;
-import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.COMPLETED;
-import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.FAULTED;
-import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.PENDING;
-import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.REMOVED;
-import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.RUNNING;
-
-import dev.rollingupgrade.api.ImageReference;
-import dev.rollingupgrade.api.ScaleSet;
-import dev.rollingupgrade.api.event.UpgradeEventType;
-import dev.rollingupgrade.api.spi.Lease;
-import dev.rollingupgrade.api.spi.LeaseLostException;
-import dev.rollingupgrade.api.spi.RunRecord;
-import dev.rollingupgrade.api.status.ApiError;
-import dev.rollingupgrade.api.status.ApiErrorDetail;
-import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
-import dev.rollingupgrade.api.status.RunningStatus;
-import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
-import dev.rollingupgrade.core.auto.RolloutStatus.MemberState;
-import dev.rollingupgrade.core.exec.SerialExecutor;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One image release rolled out over many scale sets in many regions, availability first (DESIGN
@@ -45,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * finish, the rollout ends {@code FAULTED} naming the set and why, and later phases stay
  * untouched.
  *
- * <p>The plan, each wave (before its runs start), removals, cancel and the end are journalled in
+ * <p>The plan, each wave (before its runs start), each member's end (before it is acted on),
+ * removals, cancel and the end are journalled in
  * the {@link dev.rollingupgrade.api.spi.RolloutStore} under the rollout's id, so {@link
  * RolloutBuilder#resume(String)} carries on after a crash: finished runs keep their outcome, runs
  * in flight are resumed from their own journals, later waves follow. Its runs are
@@ -53,103 +23,53 @@ import org.slf4j.LoggerFactory;
  * {@link #HISTORY_KEY}. Thread-safe.
  */
 public final class ImageRollout {
+  /** The history key under which the store keeps the rollouts' entries (no scale set has this name). */
+  public static final String HISTORY_KEY = "(rollouts)";
+
+  private final RolloutWalk walk;
+
+  ImageRollout(RolloutWalk walk) {
+    this.walk = walk;
+  }
+
   /** Starts configuring a rollout (or a resume). */
   public static RolloutBuilder builder() {
     return new RolloutBuilder();
   }
 
-  /** The history key under which the store keeps the rollouts' entries (no scale set has this name). */
-  public static final String HISTORY_KEY = "(rollouts)";
-
-  private static final Logger LOG = LoggerFactory.getLogger(ImageRollout.class);
-
-  private final RolloutBuilder cfg;
-  private final SerialExecutor executor;
-  private final String rolloutId;
-  private final String release;
-  private final Instant startTime;
-  private final PhasePlan plan;
-  private final Map<String, ScaleSet> models;
-  private final Map<String, ImageReference> targets;
-  private final Map<String, String> regionOf = new LinkedHashMap<>();
-  private final Map<String, Integer> phaseOf = new LinkedHashMap<>();
-  private final Map<String, MemberState> states = new LinkedHashMap<>();
-  private final Map<String, ApiError> errors = new LinkedHashMap<>();
-  private final Map<String, RollingUpgradeRun> runs = new LinkedHashMap<>();
-  private final Set<String> removed = new HashSet<>();
-  private final Set<String> awaited = new HashSet<>();
-  private final Map<String, Integer> waveAt = new LinkedHashMap<>();
-  private final Map<String, Integer> outstanding = new LinkedHashMap<>();
-  private final Map<String, Integer> planIndex = new LinkedHashMap<>();
-  private final RolloutFaults failures;
-  private final CompletableFuture<RolloutStatus> completion = new CompletableFuture<>();
-  private final RolloutWriter writer;
-  private int phase;
-  private int regionsLeft;
-  private boolean cancelRequested;
-  private boolean ending;
-  private ApiError fault;
-  private RollingUpgradeStatusCode code = RollingUpgradeStatusCode.ROLLING_FORWARD;
-  private Instant endTime;
-
-  ImageRollout(RolloutBuilder cfg, String rolloutId, String release, Instant startTime, PhasePlan plan,
-      Map<String, ScaleSet> models, Map<String, ImageReference> targets, Lease lease, long nextSequence) {
-    this.cfg = cfg;
-    this.rolloutId = rolloutId;
-    this.release = release;
-    this.startTime = startTime;
-    this.plan = plan;
-    this.models = models;
-    this.targets = targets;
-    this.executor = new SerialExecutor(cfg.scheduler, this::failed);
-    this.writer = new RolloutWriter(cfg, executor, rolloutId, lease, nextSequence, this::failed);
-    executor.mdc("rollout", rolloutId);
-    this.failures = new RolloutFaults(release, plan, planIndex);
-    for (Phase p : plan.phases()) {
-      for (RegionStep r : p.regions()) {
-        for (String set : r.scaleSets()) {
-          regionOf.put(set, r.region());
-          phaseOf.put(set, p.number());
-          planIndex.put(set, planIndex.size());
-          states.put(set, PENDING);
-        }
-      }
-    }
-  }
-
   /** The rollout's id (its journal in the store). */
   public String rolloutId() {
-    return rolloutId;
+    return walk.rolloutId();
   }
 
   /** The phase plan, as journalled at the start. */
   public PhasePlan plan() {
-    return plan;
+    return walk.plan();
   }
 
   /** The exact version scale set {@code name} is rolled to, if it is a member. */
   public Optional<String> targetVersion(String name) {
-    return Optional.ofNullable(targets.get(name)).flatMap(ImageVersions::versionOf);
+    return walk.targetVersion(name);
   }
 
   /** Where the rollout is now. */
   public RolloutStatus status() {
-    return executor.read(this::snapshot);
+    return walk.status();
   }
 
   /** Completes with the final status once the rollout ended and its end is durable. */
   public CompletionStage<RolloutStatus> completion() {
-    return completion.copy();
+    return walk.completion();
   }
 
   /** Whether the rollout has ended. */
   public boolean isFinished() {
-    return completion.isDone();
+    return walk.isFinished();
   }
 
   /** The run of scale set {@code name} in this rollout, once started here (not for runs that ended before a resume). */
   public Optional<RollingUpgradeRun> run(String name) {
-    return executor.read(() -> Optional.ofNullable(runs.get(name)));
+    return walk.run(name);
   }
 
   /**
@@ -157,20 +77,7 @@ public final class ImageRollout {
    * then the rollout ends {@code CANCELLED}. Does nothing once it ended.
    */
   public void cancel() {
-    executor.execute(() -> {
-      if (cancelRequested || ending) {
-        return;
-      }
-      writer.append(RolloutJournal.CANCEL_REQUESTED, Map.of(), () -> {
-        cancelRequested = true;
-        runs.forEach((set, run) -> {
-          if (states.get(set) == RUNNING) {
-            executor.outside(run::cancel);
-          }
-        });
-        maybeEnd();
-      });
-    });
+    walk.cancel();
   }
 
   /**
@@ -179,19 +86,7 @@ public final class ImageRollout {
    * then does not count against the phase.
    */
   public void remove(String name) {
-    executor.execute(() -> {
-      if (!states.containsKey(name) || removed.contains(name) || ending) {
-        return;
-      }
-      writer.append(RolloutJournal.REMOVED, Map.of("scaleSet", name), () -> {
-        removed.add(name);
-        if (states.get(name) == PENDING) {
-          states.put(name, REMOVED);
-        } else if (states.get(name) == RUNNING) {
-          executor.outside(runs.get(name)::cancel);
-        }
-      });
-    });
+    walk.remove(name);
   }
 
   /**
@@ -201,341 +96,6 @@ public final class ImageRollout {
    * ended.
    */
   public void abandon() {
-    List<RollingUpgradeRun> inFlight = executor.read(() -> {
-      if (executor.isStopped() || completion.isDone()) {
-        return null; // ended, or abandoned already
-      }
-      executor.stop();
-      return List.copyOf(runs.values());
-    });
-    if (inFlight != null) {
-      writer.stop(true);
-      inFlight.forEach(RollingUpgradeRun::abandon);
-      LOG.info("rollout {} abandoned: it stays unfinished in the store", rolloutId);
-    }
+    walk.abandon();
   }
-
-  // ---- the walk: phases, regions, waves ----
-
-  void start(Map<String, String> startAttributes) {
-    writer.keepLease();
-    executor.execute(() -> writer.append(RolloutJournal.STARTED, startAttributes, () -> {
-      cfg.emit(executor, UpgradeEventType.ROLLOUT_STARTED, "", rolloutId, 0, release + ": " + plan.phases().size() + " phases over "
-          + plan.regionCount() + " regions, " + states.size() + " scale sets");
-      startPhase(1);
-    }));
-  }
-
-  private void startPhase(int number) {
-    if (stopping() || number > plan.phases().size()) {
-      maybeEnd();
-      return;
-    }
-    phase = number;
-    Phase p = plan.phases().get(number - 1);
-    regionsLeft = p.regions().size();
-    LOG.info("rollout {} phase {}: {} ({})", rolloutId, number, p.regionNames(), p.why());
-    cfg.emit(executor, UpgradeEventType.ROLLOUT_PHASE_STARTED, "", rolloutId, number, String.join(", ", p.regionNames())
-        + ": " + p.why());
-    for (RegionStep region : p.regions()) {
-      startWave(region, 0);
-    }
-  }
-
-  private void startWave(RegionStep region, int wave) {
-    if (stopping() || wave >= region.waves().size()) {
-      regionDone();
-      return;
-    }
-    List<String> sets = new ArrayList<>();
-    for (String set : region.waves().get(wave).scaleSets()) {
-      if (!removed.contains(set)) {
-        sets.add(set);
-      }
-    }
-    if (sets.isEmpty()) {
-      startWave(region, wave + 1);
-      return;
-    }
-    Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put("phase", String.valueOf(phase));
-    attributes.put("region", region.region());
-    attributes.put("wave", String.valueOf(wave));
-    attributes.put("scaleSets", RolloutJournal.writeStrings(sets));
-    writer.append(RolloutJournal.WAVE_STARTED, attributes, () -> {
-      await(region, wave, sets);
-      sets.forEach(this::launchUnlessStopping);
-    });
-  }
-
-  private void await(RegionStep region, int wave, List<String> sets) {
-    waveAt.put(region.region(), wave);
-    outstanding.put(region.region(), sets.size());
-    awaited.addAll(sets);
-  }
-
-  /** Starts the set's run; once the rollout stops (a sibling's run could not start) the set stays pending. */
-  private void launchUnlessStopping(String set) {
-    if (stopping()) {
-      if (awaited.remove(set)) {
-        memberDone(set);
-      }
-      return;
-    }
-    try {
-      ScaleSet model = models.containsKey(set) ? models.get(set) : cfg.modelOf(set);
-      attach(set, cfg.startRun(model, targets.get(set), rolloutId, runId(set)));
-    } catch (RuntimeException e) {
-      LOG.error("rollout {}: the run of {} could not start: {}", rolloutId, set, e.getMessage());
-      ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotStarted")
-          .message("the run of " + set + " could not start: " + e.getMessage()).build()), executor.now());
-    }
-  }
-
-  private void attach(String set, RollingUpgradeRun run) {
-    runs.put(set, run);
-    states.put(set, RUNNING);
-    if (cancelRequested || removed.contains(set)) {
-      executor.outside(run::cancel); // journalled before the crash; the resumed run may not know yet
-    }
-    run.completion().whenComplete((entry, failure) -> executor.execute(() -> {
-      if (failure != null) {
-        ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunFailed")
-            .message(String.valueOf(SerialExecutor.unwrap(failure).getMessage())).build()), executor.now());
-      } else {
-        endedAs(set, entry);
-      }
-    }));
-  }
-
-  /** A member's run ended: journalled before it is acted on, so a resume replays the ends in the order they were seen. */
-  private void ended(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error, Instant at) {
-    Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put("scaleSet", set);
-    attributes.put("code", runCode.name());
-    attributes.put("at", at.toString());
-    error.flatMap(ApiError::code).ifPresent(c -> attributes.put("errorCode", c));
-    error.flatMap(ApiError::message).ifPresent(m -> attributes.put("errorMessage", m));
-    writer.append(RolloutJournal.MEMBER_ENDED, attributes, () -> apply(set, runCode, error, at));
-  }
-
-  /** A member's end: its state, whether the rollout stops, the region's next wave. */
-  private void apply(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error, Instant at) {
-    if (removed.contains(set) && runCode != RollingUpgradeStatusCode.FAULTED) {
-      states.put(set, REMOVED); // its cancel came from the removal; a fault still counts
-    } else if (runCode == RollingUpgradeStatusCode.COMPLETED) {
-      states.put(set, COMPLETED);
-    } else {
-      states.put(set, runCode == RollingUpgradeStatusCode.CANCELLED ? CANCELLED : FAULTED);
-      error.ifPresent(e -> errors.put(set, e));
-      if (!cancelRequested) {
-        failures.add(at, set, runCode, error);
-        LOG.warn("rollout {} stops at phase {}: {} ended {}", rolloutId, phaseOf.get(set), set, runCode);
-      }
-    }
-    if (awaited.remove(set)) {
-      memberDone(set);
-    } // else a run of an earlier wave, read back on resume
-  }
-
-  /** A run that ended as its history entry says. */
-  private void endedAs(String set, UpgradeHistoryEntry entry) {
-    ended(set, entry.runningStatus().flatMap(RunningStatus::code).orElse(RollingUpgradeStatusCode.FAULTED),
-        entry.error(), entry.runningStatus().flatMap(RunningStatus::endTime).orElse(executor.now()));
-  }
-
-  /** One awaited member of its region's wave is done: the region's next wave once all are. */
-  private void memberDone(String set) {
-    String region = regionOf.get(set);
-    int left = outstanding.merge(region, -1, Integer::sum);
-    if (left == 0) {
-      startWave(plan.phases().get(phase - 1).regions().stream().filter(r -> r.region().equals(region)).findFirst()
-          .orElseThrow(), waveAt.get(region) + 1);
-    }
-  }
-
-  private void regionDone() {
-    regionsLeft--;
-    if (regionsLeft == 0) {
-      startPhase(phase + 1);
-    }
-  }
-
-  private boolean stopping() {
-    return !failures.isEmpty() || fault != null || cancelRequested;
-  }
-
-  /** Ends the rollout once nothing is in flight and nothing more will start. */
-  private void maybeEnd() {
-    if (ending || states.values().stream().anyMatch(s -> s == RUNNING) || !awaited.isEmpty()
-        || (!stopping() && phase <= plan.phases().size() && regionsLeft > 0)) {
-      return;
-    }
-    ending = true;
-    if (!failures.isEmpty()) {
-      fault = failures.first();
-    }
-    // every member taken out before it completed: nothing was rolled out, which is not a completion
-    boolean allRemoved = states.values().stream().allMatch(st -> st == REMOVED);
-    RollingUpgradeStatusCode end = fault != null ? RollingUpgradeStatusCode.FAULTED
-        : cancelRequested || allRemoved ? RollingUpgradeStatusCode.CANCELLED : RollingUpgradeStatusCode.COMPLETED;
-    Instant now = executor.now();
-    var entry = UpgradeHistoryEntry.builder()
-        .runningStatus(RunningStatus.builder().code(end).startTime(startTime).endTime(now).build())
-        .startedBy(cfg.startedBy).error(Optional.ofNullable(fault));
-    targets.values().stream().findFirst().ifPresent(entry::targetImageReference);
-    Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put("code", end.name());
-    attributes.put("phase", String.valueOf(phase));
-    attributes.put("states", RolloutJournal.writeStrings(states.entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue()).toList()));
-    fault().ifPresent(f -> attributes.put("error", f.message().orElse("")));
-    writer.appendFinal(now, RolloutJournal.FINISHED, attributes, new RunRecord.Outcome(HISTORY_KEY, entry.build()), () -> {
-      code = end;
-      endTime = now;
-      LOG.info("rollout {} ended {}", rolloutId, end);
-      cfg.emit(executor, UpgradeEventType.ROLLOUT_FINISHED, "", rolloutId, phase, end + fault().map(f -> ": "
-          + f.message().orElse("")).orElse(""));
-      writer.stop(true);
-      completion.complete(snapshot());
-    });
-  }
-
-  /** The rollout's fault: final once it ended, else the first failure so far. */
-  private Optional<ApiError> fault() {
-    return fault != null || failures.isEmpty() ? Optional.ofNullable(fault) : Optional.of(failures.first());
-  }
-
-  // ---- resume ----
-
-  /** Carries on from the journal's waves: earlier runs keep their outcome, the last wave of each region is awaited. */
-  void resume(List<RunRecord> records) {
-    writer.keepLease();
-    executor.execute(() -> {
-      RolloutJournal.ResumePoint point = RolloutJournal.ResumePoint.of(records);
-      removed.addAll(point.removed());
-      cancelRequested = point.cancelRequested();
-      removed.forEach(s -> states.put(s, REMOVED));
-      int reached = point.reached();
-      Map<String, RunRecord> lastWave = point.lastWave();
-      if (reached == 0) {
-        startPhase(1);
-        return;
-      }
-      phase = reached;
-      Phase current = plan.phases().get(reached - 1);
-      regionsLeft = current.regions().size();
-      List<String> journalled = new ArrayList<>();
-      for (RunRecord wave : point.waves()) {
-        List<String> sets = RolloutJournal.readStrings(wave.attributes().get("scaleSets"));
-        if (lastWave.get(wave.attributes().get("region")) == wave
-            && Integer.parseInt(wave.attributes().get("phase")) == reached) {
-          RegionStep region = current.regions().stream()
-              .filter(r -> r.region().equals(wave.attributes().get("region"))).findFirst().orElseThrow();
-          await(region, Integer.parseInt(wave.attributes().get("wave")), sets);
-        }
-        journalled.addAll(sets);
-      }
-      // the ends the rollout saw, in the order it saw them: the same decisions again
-      Set<String> seen = new HashSet<>();
-      for (RunRecord r : point.memberEnds()) {
-        replay(r);
-        seen.add(r.attributes().get("scaleSet"));
-      }
-      // runs that ended unseen, earliest first (then in plan order); then the rest
-      List<String> unseen = new ArrayList<>(journalled.stream().filter(s -> !seen.contains(s)).toList());
-      Map<String, UpgradeHistoryEntry> finished = new LinkedHashMap<>();
-      unseen.forEach(set -> finalEntry(set).ifPresent(e -> finished.put(set, e)));
-      finished.entrySet().stream()
-          .sorted(Comparator.comparing((Map.Entry<String, UpgradeHistoryEntry> e) -> endOf(e.getValue()))
-              .thenComparing(e -> planIndex.get(e.getKey())))
-          .forEach(e -> endedAs(e.getKey(), e.getValue()));
-      unseen.stream().filter(set -> !finished.containsKey(set)).forEach(this::pickUp);
-      for (RegionStep region : current.regions()) {
-        if (!lastWave.containsKey(region.region())) {
-          startWave(region, 0); // a region of the phase that had not started its first wave
-        }
-      }
-      maybeEnd();
-    });
-  }
-
-  /** A journalled end, acted on again; the run's own final record has the full error when there is one. */
-  private void replay(RunRecord ended) {
-    String set = ended.attributes().get("scaleSet");
-    Optional<ApiError> error = finalEntry(set).flatMap(UpgradeHistoryEntry::error)
-        .or(() -> RolloutJournal.endError(ended));
-    apply(set, RollingUpgradeStatusCode.valueOf(ended.attributes().get("code")), error,
-        Instant.parse(ended.attributes().get("at")));
-  }
-
-  private Optional<UpgradeHistoryEntry> finalEntry(String set) {
-    List<RunRecord> journal = cfg.store.records(runId(set));
-    return journal.isEmpty() || !journal.get(journal.size() - 1).isFinal() ? Optional.empty()
-        : journal.get(journal.size() - 1).outcome().map(RunRecord.Outcome::historyEntry);
-  }
-
-  private Instant endOf(UpgradeHistoryEntry entry) {
-    return entry.runningStatus().flatMap(RunningStatus::endTime).orElse(executor.now());
-  }
-
-  /** A run the journal says was started and that has not ended: resumed, or started if it never was. */
-  private void pickUp(String set) {
-    List<RunRecord> journal = cfg.store.records(runId(set));
-    if (journal.isEmpty()) {
-      launchUnlessStopping(set); // the crash came between the wave's record and the run's first
-    } else {
-      try {
-        attach(set, cfg.resumeRun(runId(set)));
-      } catch (RuntimeException e) {
-        LOG.error("rollout {}: the run of {} cannot be resumed: {}", rolloutId, set, e.getMessage());
-        ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotResumed")
-            .message("the run of " + set + " cannot be resumed: " + e.getMessage()).build()), executor.now());
-      }
-    }
-  }
-
-  /** A rollout whose journal ends with its final record: only its status is left. */
-  void finishedAlready(RunRecord last) {
-    executor.execute(() -> {
-      ending = true;
-      code = RollingUpgradeStatusCode.valueOf(last.attributes().get("code"));
-      phase = Integer.parseInt(last.attributes().getOrDefault("phase", "0"));
-      endTime = last.time();
-      for (String s : RolloutJournal.readStrings(last.attributes().get("states"))) {
-        int at = s.lastIndexOf('=');
-        states.put(s.substring(0, at), MemberState.valueOf(s.substring(at + 1)));
-      }
-      fault = last.outcome().flatMap(o -> o.historyEntry().error()).orElse(null);
-      completion.complete(snapshot());
-    });
-  }
-
-  private void failed(RuntimeException e) {
-    if (e instanceof LeaseLostException) {
-      LOG.warn("rollout {}: another owner holds it now; this host stops driving it", rolloutId);
-    } else {
-      LOG.error("rollout {} cannot go on", rolloutId, e);
-    }
-    writer.stop(false);
-    executor.stop();
-    // its runs stop with it, as in a crash: whoever resumes the rollout resumes them (their leases are released)
-    List<RollingUpgradeRun> inFlight = List.copyOf(runs.values());
-    executor.outside(() -> inFlight.forEach(RollingUpgradeRun::abandon));
-    completion.completeExceptionally(e);
-  }
-
-  private String runId(String set) {
-    return rolloutId + "/" + set;
-  }
-
-  private RolloutStatus snapshot() {
-    List<RolloutStatus.Member> members = new ArrayList<>();
-    states.forEach((set, state) -> members.add(new RolloutStatus.Member(set, regionOf.get(set), phaseOf.get(set),
-        state, state == PENDING || state == REMOVED && !runs.containsKey(set) ? Optional.empty()
-            : Optional.of(runId(set)), Optional.ofNullable(errors.get(set)))));
-    return new RolloutStatus(rolloutId, release, code, startTime, Optional.ofNullable(endTime), plan, phase, members,
-        fault());
-  }
-
 }

@@ -195,10 +195,10 @@ public final class RolloutBuilder {
     attributes.put("startedBy", startedBy.name());
     attributes.put("plan", RolloutJournal.writePlan(plan));
     targets.forEach((name, target) -> attributes.put("target:" + name, AzureJson.write(target)));
-    ImageRollout rollout = new ImageRollout(this, id, release, scheduler.now(), plan, Map.copyOf(models),
+    RolloutWalk rollout = new RolloutWalk(this, id, release, scheduler.now(), plan, Map.copyOf(models),
         Map.copyOf(targets), lease, 0);
     rollout.start(attributes);
-    return rollout;
+    return new ImageRollout(rollout);
   }
 
   /**
@@ -235,7 +235,7 @@ public final class RolloutBuilder {
       }
     });
     // models are looked up when a run starts or resumes: the caller may still be registering them
-    ImageRollout rollout = new ImageRollout(cfg, id, first.attributes().get("release"), first.time(),
+    RolloutWalk rollout = new RolloutWalk(cfg, id, first.attributes().get("release"), first.time(),
         RolloutJournal.readPlan(first.attributes().get("plan")), Map.of(), journalled, lease, records.size());
     RunRecord last = records.get(records.size() - 1);
     if (last.isFinal()) {
@@ -244,7 +244,7 @@ public final class RolloutBuilder {
     } else {
       rollout.resume(records);
     }
-    return rollout;
+    return new ImageRollout(rollout);
   }
 
   /** The scale sets rollout {@code id} journalled as its members, in plan order; empty if it is not a rollout journal. */
