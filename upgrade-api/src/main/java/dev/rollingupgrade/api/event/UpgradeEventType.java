@@ -14,18 +14,28 @@ public enum UpgradeEventType {
   INSTANCE_HEALTHY,
   /** An instance failed: driver error, timeout or no health in time. */
   INSTANCE_FAILED,
-  /** A failed instance's previous OS disk was restored. */
+  /** A failed instance's previous OS disk (or extension version) was restored. */
   INSTANCE_ROLLED_BACK,
-  /** Restoring a failed instance's previous OS disk failed. */
+  /** Restoring a failed instance's previous OS disk (or extension version) failed. */
   INSTANCE_ROLLBACK_FAILED,
   /** Every instance of a batch has an outcome. */
   BATCH_FINISHED,
   /** The run ended: completed, cancelled or faulted (see the event's code and message). */
   RUN_FINISHED,
-  /** Automatic OS upgrades saw a newer image version for a scale set (message: the version, and when its rollout is due). */
+  /**
+   * Automatic OS (or extension) upgrades saw a newer version for a scale set (message: the version,
+   * and when its rollout is due).
+   */
   RELEASE_DETECTED,
-  /** The image catalog could not be read; retried with backoff (message: the error, and when the retry is). */
+  /** The image (or extension) catalog could not be read; retried with backoff (message: the error, and when the retry is). */
   CATALOG_ERROR,
+  /**
+   * An automatic extension upgrade failed and will be tried again (message: the extension and
+   * version, the attempt, the error and the next attempt's time).
+   */
+  EXTENSION_RETRY_SCHEDULED,
+  /** A newer major version of an opted-in extension is published; it is never applied automatically. */
+  EXTENSION_MAJOR_AVAILABLE,
   /** A multi-region rollout of an image release started (runId: the rollout id; message: its phases). */
   ROLLOUT_STARTED,
   /** A phase of a rollout started (batch: the phase number; message: its regions). */

@@ -6,6 +6,7 @@ import dev.rollingupgrade.api.HealthState;
 import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.Instance;
 import dev.rollingupgrade.api.spi.Cancellable;
+import dev.rollingupgrade.api.spi.ExtensionCatalog;
 import dev.rollingupgrade.api.spi.HealthListener;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.ImageCatalog;
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
 
 /**
  * Many fake scale sets in many regions on one virtual time, behind one {@link InstanceDriver},
- * {@link HealthSignal} and {@link ImageCatalog}: each call goes to the {@link FakeFleet} named by
+ * {@link HealthSignal}, {@link ImageCatalog} and {@link ExtensionCatalog}: each call goes to the {@link FakeFleet} named by
  * its {@code scaleSet} argument (an unknown name fails the call). The catalog holds platform image
  * versions per region and Compute Gallery image versions with their regions, and can be scripted
  * to fail. Every OS-disk replacement is recorded as an {@link Upgrade} interval (call to
@@ -40,12 +41,13 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe; meant for a single-threaded virtual scheduler, on which it is deterministic.
  */
-public final class FakeCloud implements InstanceDriver, HealthSignal, ImageCatalog {
+public final class FakeCloud implements InstanceDriver, HealthSignal, ImageCatalog, ExtensionCatalog {
   private final Scheduler scheduler;
   private final Map<String, FakeFleet> fleets = new TreeMap<>();
   private final Map<String, String> regions = new TreeMap<>();
   private final Map<String, List<String>> platformVersions = new TreeMap<>();
   private final Map<String, List<GalleryImageVersion>> galleryVersions = new TreeMap<>();
+  private final Map<String, List<String>> extensionVersions = new TreeMap<>();
   private final List<Upgrade> upgrades = new ArrayList<>();
   private int failingCatalogCalls;
   private long catalogCalls;
@@ -110,7 +112,15 @@ public final class FakeCloud implements InstanceDriver, HealthSignal, ImageCatal
     return this;
   }
 
-  /** The next {@code count} catalog calls fail (a catalog outage). */
+  /** Publishes versions of the extension {@code publisher}/{@code type} in {@code region}. */
+  public synchronized FakeCloud publishExtensionVersions(String region, String publisher, String type,
+      String... versions) {
+    extensionVersions.computeIfAbsent(platformKey(region, publisher, type, ""), k -> new ArrayList<>())
+        .addAll(List.of(versions));
+    return this;
+  }
+
+  /** The next {@code count} catalog calls (images and extensions) fail (a catalog outage). */
   public synchronized FakeCloud failCatalogCalls(int count) {
     failingCatalogCalls = count;
     return this;
@@ -206,6 +216,12 @@ public final class FakeCloud implements InstanceDriver, HealthSignal, ImageCatal
   public synchronized CompletionStage<List<GalleryImageVersion>> galleryImageVersions(String galleryImageId) {
     return answer(() -> List.copyOf(galleryVersions.getOrDefault(galleryImageId.toLowerCase(Locale.ROOT), List.of())),
         "galleryImageVersions");
+  }
+
+  @Override
+  public synchronized CompletionStage<List<String>> versions(String location, String publisher, String type) {
+    return answer(() -> List.copyOf(extensionVersions.getOrDefault(platformKey(location, publisher, type, ""),
+        List.of())), "extension versions(" + location + ")");
   }
 
   private <T> CompletionStage<T> answer(java.util.function.Supplier<T> value, String what) {

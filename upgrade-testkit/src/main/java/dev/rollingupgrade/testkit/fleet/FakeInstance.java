@@ -259,6 +259,14 @@ public final class FakeInstance {
     return this;
   }
 
+  /** Version {@code version} of extension {@code name} no longer breaks this instance (the publisher fixed it). */
+  public FakeInstance noLongerBreaksWith(String name, String version) {
+    synchronized (fleet) {
+      breakingVersions.remove(name + "=" + version);
+    }
+    return this;
+  }
+
   /** Whether an installed extension version is one that breaks it. */
   boolean brokenByExtension() {
     return extensionVersions.entrySet().stream().anyMatch(e -> breakingVersions.contains(e.getKey() + "=" + e.getValue()));

@@ -42,6 +42,11 @@ public final class FakeInstances {
     return each(i -> i.breaksWith(name, version));
   }
 
+  /** Version {@code version} of extension {@code name} no longer breaks them (see {@link FakeInstance#noLongerBreaksWith}). */
+  public FakeInstances noLongerBreakWith(String name, String version) {
+    return each(i -> i.noLongerBreaksWith(name, version));
+  }
+
   /** After their upgrade, none becomes healthy. */
   public FakeInstances neverBecomesHealthy() {
     return each(FakeInstance::neverBecomesHealthy);
