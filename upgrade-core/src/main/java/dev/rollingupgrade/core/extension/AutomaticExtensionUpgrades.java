@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * cancels its run in flight (the batch finishes). Thread-safe; deterministic on a virtual
  * scheduler.
  *
- * <p>Not built yet: availability-first phases across regions (each set is rolled on its own),
- * availability sets and standalone VMs.
+ * <p>Availability sets and standalone VMs are enabled with their {@link VmGroupKind}. Not built
+ * yet: availability-first phases across regions (each group is rolled on its own).
  */
 public final class AutomaticExtensionUpgrades implements AutoCloseable {
   /** Azure retries a failed extension upgrade every few days; this SDK waits 3 days unless told. */
@@ -109,11 +109,24 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
    *     Service Fabric set)
    */
   public void enable(ScaleSet set) {
+    enable(set, VmGroupKind.SCALE_SET);
+  }
+
+  /**
+   * Like {@link #enable(ScaleSet)} for a group of another kind: an availability set (one update
+   * domain at a time) or standalone VMs (at most 20 % in flight), described by a scale-set-shaped
+   * model (see {@link VmGroupKind}).
+   *
+   * @throws dev.rollingupgrade.api.validation.InvalidModelException as {@link #enable(ScaleSet)}
+   */
+  public void enable(ScaleSet set, VmGroupKind kind) {
+    java.util.Objects.requireNonNull(kind, "kind");
     ExtensionUpgradeRequirements.require(set, supported);
     models.put(set.name(), set);
     executor.runNow(() -> {
       Watched w = watched.computeIfAbsent(set.name(), n -> new Watched());
       w.model = set;
+      w.kind = kind;
       w.extensions.keySet().removeIf(name -> optedIn(set, name).isEmpty());
       if (w.run != null && optedIn(set, w.runExtension).isEmpty()) {
         LOG.info("{}: extension {} opted out; its run is cancelled after its batch", set.name(), w.runExtension);
@@ -347,7 +360,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
 
   private void start(String name, Watched w, Extension e, Ext x) {
     try {
-      RollingUpgradeRun run = runs.start(w.model, e.name(), x.target, executor.now());
+      RollingUpgradeRun run = runs.start(w.model, e.name(), x.target, executor.now(), w.kind.policy());
       LOG.info("{}: upgrading extension {} from {} to {} (attempt {})", name, e.name(), x.installed, x.target,
           x.attempts + 1);
       w.runExtension = e.name();
@@ -404,6 +417,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   /** One enabled scale set: its model, its extensions' states, its run in flight. */
   private static final class Watched {
     ScaleSet model;
+    VmGroupKind kind = VmGroupKind.SCALE_SET;
     final Map<String, Ext> extensions = new TreeMap<>();
     RollingUpgradeRun run;
     String runExtension;

@@ -38,11 +38,11 @@ final class ExtensionRuns {
     }
   }
 
-  /** A platform run of {@code extension} to {@code version} with Azure's batch rules, rollback on. */
-  RollingUpgradeRun start(ScaleSet model, String extension, String version, Instant now) {
+  /** A platform run of {@code extension} to {@code version} with the group's batch rules, rollback on. */
+  RollingUpgradeRun start(ScaleSet model, String extension, String version, Instant now, RollingUpgradePolicy policy) {
     RollingUpgrade run = RollingUpgrade.of(model).driver(driver).health(health).scheduler(scheduler).store(store)
         .options(options).startedBy(UpgradeOperationInvoker.PLATFORM).targetExtension(extension, version)
-        .policy(RollingUpgradePolicy.defaults()).partOf(AutomaticExtensionUpgrades.RUN_GROUP)
+        .policy(policy).partOf(AutomaticExtensionUpgrades.RUN_GROUP)
         .runId(freeId(model.name() + "/extensions/" + extension + "/" + now.toEpochMilli()));
     listeners.forEach(run::listener);
     return run.start();

@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * {@link HealthSignal}, {@link ImageCatalog} and {@link ExtensionCatalog}: each call goes to the {@link FakeFleet} named by
  * its {@code scaleSet} argument (an unknown name fails the call). The catalog holds platform image
  * versions per region and Compute Gallery image versions with their regions, and can be scripted
- * to fail. Every OS-disk replacement is recorded as an {@link Upgrade} interval (call to
- * completion) with its region and zone, so tests can check what was in flight together.
+ * to fail. Every OS-disk replacement and extension version change is recorded as an
+ * {@link Upgrade} interval (call to completion) with its region, zone and update domain, so tests
+ * can check what was in flight together.
  *
  * <pre>{@code
  * FakeCloud cloud = FakeCloud.on(scheduler);
@@ -131,7 +132,7 @@ public final class FakeCloud implements InstanceDriver, HealthSignal, ImageCatal
     return catalogCalls;
   }
 
-  /** Every OS-disk replacement so far, in call order. */
+  /** Every OS-disk replacement and extension version change so far, in call order. */
   public synchronized List<Upgrade> upgrades() {
     return List.copyOf(upgrades);
   }
@@ -151,21 +152,31 @@ public final class FakeCloud implements InstanceDriver, HealthSignal, ImageCatal
   @Override
   public CompletionStage<Void> replaceOsDisk(String scaleSet, String instanceId, ImageReference image,
       List<Extension> extensionsInOrder) {
+    return recorded(scaleSet, instanceId, "replaceOsDisk", f -> f.replaceOsDisk(scaleSet, instanceId, image,
+        extensionsInOrder));
+  }
+
+  /** Routes a state-changing call to its fleet and records it as an {@link Upgrade} interval. */
+  private CompletionStage<Void> recorded(String scaleSet, String instanceId, String call,
+      java.util.function.Function<FakeFleet, CompletionStage<Void>> make) {
     Optional<FakeFleet> fleet = route(scaleSet);
     if (fleet.isEmpty()) {
       return unknown(scaleSet);
     }
     Optional<String> zone;
+    int updateDomain;
     try {
       zone = fleet.get().instance(instanceId).zone();
+      updateDomain = fleet.get().instance(instanceId).updateDomain();
     } catch (IllegalArgumentException unknownInstance) {
       zone = Optional.empty(); // the fleet's own answer says the instance does not exist
+      updateDomain = -1;
     }
-    Upgrade upgrade = new Upgrade(scaleSet, regionOf(scaleSet), zone, instanceId, scheduler.now());
+    Upgrade upgrade = new Upgrade(scaleSet, regionOf(scaleSet), zone, updateDomain, instanceId, call, scheduler.now());
     synchronized (this) {
       upgrades.add(upgrade);
     }
-    CompletionStage<Void> stage = fleet.get().replaceOsDisk(scaleSet, instanceId, image, extensionsInOrder);
+    CompletionStage<Void> stage = make.apply(fleet.get());
     stage.whenComplete((ok, failure) -> upgrade.end = scheduler.now());
     return stage;
   }
@@ -178,8 +189,8 @@ public final class FakeCloud implements InstanceDriver, HealthSignal, ImageCatal
   @Override
   public CompletionStage<Void> setExtensionVersion(String scaleSet, String instanceId, Extension extension,
       String version) {
-    return route(scaleSet).map(f -> f.setExtensionVersion(scaleSet, instanceId, extension, version))
-        .orElseGet(() -> unknown(scaleSet));
+    return recorded(scaleSet, instanceId, "setExtensionVersion(" + extension.name() + "=" + version + ")",
+        f -> f.setExtensionVersion(scaleSet, instanceId, extension, version));
   }
 
   @Override
@@ -247,23 +258,38 @@ public final class FakeCloud implements InstanceDriver, HealthSignal, ImageCatal
   }
 
   /**
-   * One OS-disk replacement: which set, region and zone, from the call to its completion
-   * ({@code end} is empty while it runs).
+   * One OS-disk replacement or extension version change: which set, region, zone and update
+   * domain, from the call to its completion ({@code end} is empty while it runs).
    */
   public static final class Upgrade {
     private final String scaleSet;
     private final String region;
     private final Optional<String> zone;
+    private final int updateDomain;
     private final String instanceId;
+    private final String call;
     private final Instant start;
     private volatile Instant end;
 
-    Upgrade(String scaleSet, String region, Optional<String> zone, String instanceId, Instant start) {
+    Upgrade(String scaleSet, String region, Optional<String> zone, int updateDomain, String instanceId, String call,
+        Instant start) {
       this.scaleSet = scaleSet;
       this.region = region;
       this.zone = zone;
+      this.updateDomain = updateDomain;
       this.instanceId = instanceId;
+      this.call = call;
       this.start = start;
+    }
+
+    /** The instance's update domain ({@code -1} for an instance the fleet does not know). */
+    public int updateDomain() {
+      return updateDomain;
+    }
+
+    /** The call: {@code replaceOsDisk} or {@code setExtensionVersion(<name>=<version>)}. */
+    public String call() {
+      return call;
     }
 
     /** The scale set. */
@@ -305,7 +331,8 @@ public final class FakeCloud implements InstanceDriver, HealthSignal, ImageCatal
 
     @Override
     public String toString() {
-      return scaleSet + "/" + instanceId + " (" + region + zone.map(z -> " zone " + z).orElse("") + ") " + start + ".."
+      return call + " " + scaleSet + "/" + instanceId + " (" + region + zone.map(z -> " zone " + z).orElse("") + ", UD "
+          + updateDomain + ") " + start + ".."
           + end().map(Instant::toString).orElse("");
     }
   }
