@@ -14,6 +14,7 @@ import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.spi.Scheduler;
 import dev.rollingupgrade.api.spi.UpgradeListener;
+import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.exec.SerialExecutor;
 import dev.rollingupgrade.core.json.AzureJson;
@@ -62,7 +63,7 @@ public final class RolloutBuilder {
   UpgradeOperationInvoker startedBy = UpgradeOperationInvoker.PLATFORM;
   private final List<UpgradeListener> listeners = new ArrayList<>();
   private final Map<String, ScaleSet> models = new LinkedHashMap<>();
-  private final Map<String, ImageReference> targets = new LinkedHashMap<>();
+  private final Map<String, MemberTarget> targets = new LinkedHashMap<>();
   private ExternalResourceCheck preflight;
   private Function<String, ScaleSet> modelSource;
   private RegionPairs pairs = RegionPairs.none();
@@ -156,10 +157,35 @@ public final class RolloutBuilder {
    * @throws IllegalArgumentException if a set of that name was added already
    */
   public RolloutBuilder member(ScaleSet set, ImageReference target) {
+    return member(set, MemberTarget.image(Objects.requireNonNull(target, "target")));
+  }
+
+  /**
+   * Adds a scale set (or another group of VMs, described by a scale-set-shaped model) whose
+   * extension {@code extension} is rolled to {@code version} under {@code policy}, the batch rules
+   * of its kind of group. One rollout rolls one release: its members are all image members or all
+   * extension members.
+   *
+   * @throws IllegalArgumentException if a set of that name was added already, the model has no
+   *     such extension, or image members were added already
+   */
+  public RolloutBuilder member(ScaleSet set, String extension, String version, RollingUpgradePolicy policy) {
+    var ext = set.virtualMachineProfile().extensionProfile().extensions().stream()
+        .filter(e -> e.name().equals(extension)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+            "scale set " + set.name() + " has no extension " + extension));
+    return member(set, MemberTarget.extension(TargetExtension.of(ext, version), Objects.requireNonNull(policy,
+        "policy")));
+  }
+
+  private RolloutBuilder member(ScaleSet set, MemberTarget target) {
+    if (!targets.isEmpty() && targets.values().iterator().next().image().isPresent() != target.image().isPresent()) {
+      throw new IllegalArgumentException("a rollout rolls one release: image members and extension members cannot "
+          + "be mixed (" + set.name() + ")");
+    }
     if (models.putIfAbsent(set.name(), set) != null) {
       throw new IllegalArgumentException("scale set " + set.name() + " is already a member of the rollout");
     }
-    targets.put(set.name(), Objects.requireNonNull(target, "target"));
+    targets.put(set.name(), target);
     return this;
   }
 
@@ -194,7 +220,7 @@ public final class RolloutBuilder {
     attributes.put("release", release);
     attributes.put("startedBy", startedBy.name());
     attributes.put("plan", RolloutJournal.writePlan(plan));
-    targets.forEach((name, target) -> attributes.put("target:" + name, AzureJson.write(target)));
+    targets.forEach((name, target) -> attributes.put("target:" + name, target.write()));
     RolloutWalk rollout = new RolloutWalk(this, id, release, scheduler.now(), plan, Map.copyOf(models),
         Map.copyOf(targets), lease, 0);
     rollout.start(attributes);
@@ -228,10 +254,10 @@ public final class RolloutBuilder {
     RolloutBuilder cfg = copy();
     cfg.models.putAll(models);
     cfg.startedBy = UpgradeOperationInvoker.valueOf(first.attributes().get("startedBy"));
-    Map<String, ImageReference> journalled = new LinkedHashMap<>();
+    Map<String, MemberTarget> journalled = new LinkedHashMap<>();
     first.attributes().forEach((key, value) -> {
       if (key.startsWith("target:")) {
-        journalled.put(key.substring("target:".length()), AzureJson.readImageReference(value));
+        journalled.put(key.substring("target:".length()), MemberTarget.read(value));
       }
     });
     // models are looked up when a run starts or resumes: the caller may still be registering them
@@ -274,13 +300,18 @@ public final class RolloutBuilder {
 
   // ---- for the rollout ----
 
-  RollingUpgradeRun startRun(ScaleSet model, ImageReference target, String rolloutId, String runId) {
+  RollingUpgradeRun startRun(ScaleSet model, MemberTarget target, String rolloutId, String runId) {
     if (model == null) {
       throw new IllegalStateException("no model of the scale set: give models(...) to resume this rollout");
     }
     RollingUpgrade run = RollingUpgrade.of(model).driver(driver).health(health).scheduler(scheduler).store(store)
-        .options(options).startedBy(startedBy).targetImage(target).policy(policyOf(model)).runId(runId)
-        .partOf(rolloutId);
+        .options(options).startedBy(startedBy).runId(runId).partOf(rolloutId);
+    if (target.extension().isPresent()) {
+      run.targetExtension(target.extension().get().name(), target.extension().get().version())
+          .policy(target.policy().orElseThrow());
+    } else {
+      run.targetImage(target.image().orElseThrow()).policy(policyOf(model));
+    }
     configure(run);
     return run.start();
   }

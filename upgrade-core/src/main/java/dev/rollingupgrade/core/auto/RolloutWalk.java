@@ -7,7 +7,6 @@ import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.PENDING;
 import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.REMOVED;
 import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.RUNNING;
 
-import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.spi.Lease;
@@ -49,7 +48,7 @@ final class RolloutWalk {
   private final Instant startTime;
   private final PhasePlan plan;
   private final Map<String, ScaleSet> models;
-  private final Map<String, ImageReference> targets;
+  private final Map<String, MemberTarget> targets;
   private final Map<String, String> regionOf = new LinkedHashMap<>();
   private final Map<String, Integer> phaseOf = new LinkedHashMap<>();
   private final Map<String, MemberState> states = new LinkedHashMap<>();
@@ -72,7 +71,7 @@ final class RolloutWalk {
   private Instant endTime;
 
   RolloutWalk(RolloutBuilder cfg, String rolloutId, String release, Instant startTime, PhasePlan plan,
-      Map<String, ScaleSet> models, Map<String, ImageReference> targets, Lease lease, long nextSequence) {
+      Map<String, ScaleSet> models, Map<String, MemberTarget> targets, Lease lease, long nextSequence) {
     this.cfg = cfg;
     this.rolloutId = rolloutId;
     this.release = release;
@@ -105,7 +104,7 @@ final class RolloutWalk {
   }
 
   Optional<String> targetVersion(String name) {
-    return Optional.ofNullable(targets.get(name)).flatMap(ImageVersions::versionOf);
+    return Optional.ofNullable(targets.get(name)).flatMap(MemberTarget::version);
   }
 
   RolloutStatus status() {
@@ -343,7 +342,8 @@ final class RolloutWalk {
     var entry = UpgradeHistoryEntry.builder()
         .runningStatus(RunningStatus.builder().code(end).startTime(startTime).endTime(now).build())
         .startedBy(cfg.startedBy).error(Optional.ofNullable(fault));
-    targets.values().stream().findFirst().ifPresent(entry::targetImageReference);
+    targets.values().stream().findFirst().ifPresent(t -> entry.targetImageReference(t.image())
+        .targetExtension(t.extension()));
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("code", end.name());
     attributes.put("phase", String.valueOf(phase));
