@@ -18,7 +18,7 @@ class MemberTargetTest {
     assertThat(byImage.version()).contains("18.04.2");
 
     Extension agent = Extension.builder().name("agent").publisher("Microsoft.Azure.Monitoring.DependencyAgent")
-        .type("DependencyAgentLinux").typeHandlerVersion("9.10").putProtectedSetting("key", "s3cret").build();
+        .type("DependencyAgentLinux").typeHandlerVersion("9.10").protectedSettings(dev.rollingupgrade.api.ProtectedSettings.of(java.util.Map.of("key", "s3cret"))).build();
     RollingUpgradePolicy policy = RollingUpgradePolicy.builder().respectUpdateDomains(false).build();
     MemberTarget byExtension = MemberTarget.extension(TargetExtension.of(agent, "9.10.4"), policy);
     assertThat(MemberTarget.read(byExtension.write())).isEqualTo(byExtension);
