@@ -200,7 +200,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
    */
   public List<ImageRollout> recover() {
     List<ImageRollout> resumed = new ArrayList<>();
-    for (String id : rollouts.unfinishedRollouts()) {
+    for (String id : rollouts.unfinishedRollouts(false)) {
       tryResume(id).ifPresent(resumed::add);
     }
     return resumed;

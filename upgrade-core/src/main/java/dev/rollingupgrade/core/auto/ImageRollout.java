@@ -52,6 +52,11 @@ public final class ImageRollout {
     return walk.targetVersion(name);
   }
 
+  /** The extension and version scale set {@code name} is rolled to, if it is a member of an extension rollout. */
+  public Optional<dev.rollingupgrade.api.status.TargetExtension> targetExtension(String name) {
+    return walk.targetExtension(name);
+  }
+
   /** Where the rollout is now. */
   public RolloutStatus status() {
     return walk.status();

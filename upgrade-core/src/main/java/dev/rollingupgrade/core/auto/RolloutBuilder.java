@@ -287,11 +287,30 @@ public final class RolloutBuilder {
 
   /** Ids of the rollouts in the store that have not finished, oldest first. */
   public List<String> unfinishedRollouts() {
+    return unfinished(null);
+  }
+
+  /**
+   * Ids of the unfinished rollouts of one kind of release, oldest first: OS images
+   * ({@code extensions} false) or extension versions (true). Two services sharing a store each
+   * recover their own.
+   */
+  public List<String> unfinishedRollouts(boolean extensions) {
+    return unfinished(extensions);
+  }
+
+  private List<String> unfinished(Boolean extensions) {
     requireAll();
     List<String> ids = new ArrayList<>();
     for (String id : store.unfinishedRuns()) {
       List<RunRecord> records = store.records(id);
-      if (!records.isEmpty() && records.get(0).kind().equals(RolloutJournal.STARTED)) {
+      if (records.isEmpty() || !records.get(0).kind().equals(RolloutJournal.STARTED)) {
+        continue;
+      }
+      boolean ofExtensions = records.get(0).attributes().entrySet().stream()
+          .filter(e -> e.getKey().startsWith("target:")).findFirst()
+          .map(e -> MemberTarget.read(e.getValue()).extension().isPresent()).orElse(false);
+      if (extensions == null || extensions == ofExtensions) {
         ids.add(id);
       }
     }

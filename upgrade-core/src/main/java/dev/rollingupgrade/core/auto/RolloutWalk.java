@@ -107,6 +107,10 @@ final class RolloutWalk {
     return Optional.ofNullable(targets.get(name)).flatMap(MemberTarget::version);
   }
 
+  Optional<dev.rollingupgrade.api.status.TargetExtension> targetExtension(String name) {
+    return Optional.ofNullable(targets.get(name)).flatMap(MemberTarget::extension);
+  }
+
   RolloutStatus status() {
     return executor.read(this::snapshot);
   }

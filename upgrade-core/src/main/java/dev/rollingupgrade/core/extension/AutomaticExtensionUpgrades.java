@@ -15,6 +15,12 @@ import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.RunningStatus;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
+import dev.rollingupgrade.api.status.TargetExtension;
+import dev.rollingupgrade.core.auto.ImageRollout;
+import dev.rollingupgrade.core.auto.RegionPairs;
+import dev.rollingupgrade.core.auto.RolloutBuilder;
+import dev.rollingupgrade.core.auto.RolloutHeldException;
+import dev.rollingupgrade.core.auto.RolloutStatus;
 import dev.rollingupgrade.core.exec.SerialExecutor;
 import dev.rollingupgrade.core.run.RollingUpgrade;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
@@ -39,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * AutomaticExtensionUpgrades auto = AutomaticExtensionUpgrades.builder(extensionCatalog)
  *     .driver(driver).health(health).scheduler(scheduler).store(store)
+ *     .regionPairs(RegionPairs.azure())    // geo pairs never share a phase
  *     .build();
  * auto.enable(scaleSet);     // checks the requirements, then watches each opted-in extension
  * auto.recover();            // after a restart: enable the sets first, then pick up runs in flight
@@ -46,10 +53,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every {@code pollInterval} it lists each set's instances (what they run) and asks the
  * catalog for each opted-in extension's versions in the set's region; a newer version within the
- * extension's major ({@link ExtensionVersions}) is due. A set's extensions are upgraded one after
- * another, each by its own platform run ({@code RollingUpgrade.targetExtension}): Azure's 20 %
- * batches, a health wait per instance, the previous version reinstalled where health does not
- * come; one failing does not stop the next. A failed upgrade (the run faulted, or an instance was
+ * extension's major ({@link ExtensionVersions}) is due. The due sets of one release (publisher,
+ * type and version) are rolled together by one {@link ImageRollout}, availability first: regions
+ * in phases (geo pairs never together, a phase only after the previous one succeeded), zones of a
+ * region one after another. Each set's part is its own platform run
+ * ({@code RollingUpgrade.targetExtension}) with the batch rules of its {@link VmGroupKind}, a
+ * health wait per instance, and the previous version reinstalled where health does not come. A
+ * set's extensions are upgraded one after another; one failing does not stop the next. A failed upgrade (the run faulted, or an instance was
  * rolled back) is tried again {@code retryInterval} after it ended (3 days by default), until it
  * succeeds, the extension is opted out, or a newer version supersedes it. Attempts, the last
  * error and the next attempt are read from the store's history of the extension, so they survive
@@ -58,8 +68,8 @@ import org.slf4j.LoggerFactory;
  * cancels its run in flight (the batch finishes). Thread-safe; deterministic on a virtual
  * scheduler.
  *
- * <p>Availability sets and standalone VMs are enabled with their {@link VmGroupKind}. Not built
- * yet: availability-first phases across regions (each group is rolled on its own).
+ * <p>Availability sets and standalone VMs are enabled with their {@link VmGroupKind}. A set left
+ * untouched because its rollout stopped elsewhere is tried again after {@code retryInterval}.
  */
 public final class AutomaticExtensionUpgrades implements AutoCloseable {
   /** Azure retries a failed extension upgrade every few days; this SDK waits 3 days unless told. */
@@ -79,6 +89,8 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   private final SerialExecutor executor;
   private final Map<String, ScaleSet> models = new ConcurrentHashMap<>(); // read without the lock by recoveries
   private final Map<String, Watched> watched = new TreeMap<>();
+  private final List<ImageRollout> started = new ArrayList<>();
+  private final java.util.Set<String> awaitingRecovery = new java.util.TreeSet<>();
   private Cancellable nextPoll;
   private boolean polling;
   private boolean closed;
@@ -128,9 +140,10 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
       w.model = set;
       w.kind = kind;
       w.extensions.keySet().removeIf(name -> optedIn(set, name).isEmpty());
-      if (w.run != null && optedIn(set, w.runExtension).isEmpty()) {
+      if (w.rollout != null && optedIn(set, w.runExtension).isEmpty()) {
         LOG.info("{}: extension {} opted out; its run is cancelled after its batch", set.name(), w.runExtension);
-        executor.outside(w.run::cancel);
+        ImageRollout rollout = w.rollout;
+        executor.outside(() -> rollout.remove(set.name()));
       }
       schedulePoll(Duration.ZERO);
     });
@@ -141,8 +154,9 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     models.remove(name);
     executor.runNow(() -> {
       Watched w = watched.remove(name);
-      if (w != null && w.run != null) {
-        executor.outside(w.run::cancel);
+      if (w != null && w.rollout != null) {
+        ImageRollout rollout = w.rollout;
+        executor.outside(() -> rollout.remove(name));
       }
     });
   }
@@ -162,39 +176,62 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
       List<ExtensionUpgradeStatus> all = new ArrayList<>();
       for (Extension e : w.model.virtualMachineProfile().extensionProfile().extensions()) {
         if (e.enableAutomaticUpgrade()) {
-          all.add(w.ext(e).status(name, e.name(), e.name().equals(w.runExtension) && w.run != null));
+          all.add(w.ext(e).status(name, e.name(), e.name().equals(w.runExtension) && w.rollout != null));
         }
       }
       return all;
     });
   }
 
-  /** Every run the service started or picked up, oldest first. */
+  /** Every rollout the service started or picked up, oldest first. */
+  public List<ImageRollout> rollouts() {
+    return executor.read(() -> List.copyOf(started));
+  }
+
+  /** The member runs of those rollouts started on this host, oldest rollout first, in plan order within one. */
   public List<RollingUpgradeRun> runs() {
-    return executor.read(() -> List.copyOf(runs.started));
+    List<RollingUpgradeRun> all = new ArrayList<>();
+    for (ImageRollout r : rollouts()) {
+      r.status().members().forEach(m -> r.run(m.scaleSetName()).ifPresent(all::add));
+    }
+    return all;
   }
 
   /**
-   * Picks up the service's runs that had not finished (after a crash of the host) for the sets
-   * enabled so far: enable the sets first, then recover. A run another owner still holds is left
-   * to it (its set is checked again at the next poll). Returns the runs resumed.
+   * Resumes the service's rollouts that had not finished (after a crash of the host) with the
+   * models of the sets enabled so far: enable the sets first, then recover. A rollout another
+   * owner still holds is tried again every third of a lease duration; its sets are not rolled
+   * meanwhile. Returns the rollouts resumed now.
    */
-  public List<RollingUpgradeRun> recover() {
-    List<RollingUpgradeRun> resumed = new ArrayList<>();
-    for (String id : runs.store.unfinishedRuns()) {
-      String set = id.contains("/extensions/") ? id.substring(0, id.indexOf("/extensions/")) : null;
-      if (set == null || !models.containsKey(set)) {
-        continue;
-      }
-      try {
-        RollingUpgradeRun run = runs.recovery(models::get).resume(id);
-        executor.runNow(() -> track(set, run));
-        resumed.add(run);
-      } catch (RuntimeException e) {
-        LOG.warn("extension run {} is not resumed here: {}", id, e.getMessage());
-      }
+  public List<ImageRollout> recover() {
+    List<ImageRollout> resumed = new ArrayList<>();
+    for (String id : runs.rollouts().unfinishedRollouts(true)) {
+      tryResume(id).ifPresent(resumed::add);
     }
     return resumed;
+  }
+
+  /** A plug-in call (the store): never under the lock. */
+  private Optional<ImageRollout> tryResume(String id) {
+    try {
+      ImageRollout rollout = runs.rollouts().models(models::get).resume(id);
+      executor.runNow(() -> track(rollout));
+      return Optional.of(rollout);
+    } catch (RolloutHeldException e) {
+      LOG.info("rollout {} is still held by another owner; trying again in {}", id, runs.leaseThird());
+      executor.runNow(() -> {
+        awaitingRecovery.add(id);
+        if (!closed) {
+          executor.schedule(runs.leaseThird(), () -> executor.outside(() -> {
+            executor.runNow(() -> awaitingRecovery.remove(id));
+            tryResume(id);
+          }));
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.error("rollout {} cannot be resumed here: {}", id, e.getMessage());
+    }
+    return Optional.empty();
   }
 
   /** Stops watching; runs in flight go on. */
@@ -245,7 +282,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   /** Reads what the set's instances run and what the catalog publishes for each opted-in extension. */
   private void look(String name, Runnable done) {
     Watched w = watched.get(name);
-    if (w == null || w.run != null) {
+    if (w == null || w.rollout != null) {
       done.run();
       return;
     }
@@ -330,69 +367,103 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
         || h.progress().map(p -> p.failedInstanceCount() > 0).orElse(false);
   }
 
-  /** Starts one due extension run per idle set (model order); sleeps until the next poll or retry. */
+  /**
+   * Takes each idle set's first due extension (model order), and starts one rollout per release
+   * over the sets due for it; sleeps until the next poll or the earliest retry.
+   */
   private void decide() {
     if (closed) {
       return;
     }
     Instant now = executor.now();
     Instant wake = now.plus(pollInterval);
+    Map<String, List<String[]>> releases = new TreeMap<>(); // release -> {set, extension, version}
     for (var entry : watched.entrySet()) {
       Watched w = entry.getValue();
-      if (w.run != null) {
-        continue;
+      if (w.rollout != null || !awaitingRecovery.isEmpty()) {
+        continue; // one extension of a set at a time; nothing new while a rollout waits to be resumed
       }
       for (Extension e : w.model.virtualMachineProfile().extensionProfile().extensions()) {
         Ext x = w.extensions.get(e.name());
         if (!e.enableAutomaticUpgrade() || x == null || x.target == null) {
           continue;
         }
-        if (x.nextAttempt != null && x.nextAttempt.isAfter(now)) {
-          wake = x.nextAttempt.isBefore(wake) ? x.nextAttempt : wake;
+        Instant notBefore = later(x.nextAttempt, x.heldUntil);
+        if (notBefore != null && notBefore.isAfter(now)) {
+          wake = notBefore.isBefore(wake) ? notBefore : wake;
           continue;
         }
-        start(entry.getKey(), w, e, x);
-        break; // one extension at a time per set; the next after this one's run
+        String release = (e.publisher() + "/" + e.type()).toLowerCase(java.util.Locale.ROOT) + "@" + x.target;
+        releases.computeIfAbsent(release, k -> new ArrayList<>()).add(new String[] {entry.getKey(), e.name(), x.target});
+        break;
       }
     }
+    releases.forEach((release, members) -> start(release, members));
     schedulePoll(Duration.between(now, wake));
   }
 
-  private void start(String name, Watched w, Extension e, Ext x) {
+  private static Instant later(Instant a, Instant b) {
+    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+  }
+
+  private void start(String release, List<String[]> members) {
+    RolloutBuilder b = runs.rollouts();
+    for (String[] m : members) {
+      Watched w = watched.get(m[0]);
+      b.member(w.model, m[1], m[2], w.kind.policy());
+    }
     try {
-      RollingUpgradeRun run = runs.start(w.model, e.name(), x.target, executor.now(), w.kind.policy());
-      LOG.info("{}: upgrading extension {} from {} to {} (attempt {})", name, e.name(), x.installed, x.target,
-          x.attempts + 1);
-      w.runExtension = e.name();
-      track(name, run);
+      ImageRollout rollout = b.start();
+      LOG.info("rolling {} out to {}", release, members.stream().map(m -> m[0]).toList());
+      track(rollout);
     } catch (RuntimeException ex) {
-      LOG.error("{}: the upgrade of extension {} to {} could not start: {}", name, e.name(), x.target, ex.getMessage());
-      x.nextAttempt = executor.now().plus(retryInterval);
+      LOG.error("the rollout of {} could not start: {}", release, ex.getMessage());
+      Instant retry = executor.now().plus(retryInterval);
+      members.forEach(m -> watched.get(m[0]).extensions.get(m[1]).heldUntil = retry);
     }
   }
 
-  private void track(String name, RollingUpgradeRun run) {
-    Watched w = watched.get(name);
-    if (w == null) {
-      return;
-    }
-    runs.started.add(run);
-    w.run = run;
-    w.runExtension = run.targetExtension().map(t -> t.name()).orElse(w.runExtension);
-    run.completion().whenComplete((entry, failure) -> executor.execute(() -> {
-      if (w.run == run) {
-        w.run = null;
+  private void track(ImageRollout rollout) {
+    started.add(rollout);
+    RolloutStatus at = rollout.status();
+    for (RolloutStatus.Member m : at.members()) {
+      Watched w = watched.get(m.scaleSetName());
+      if (w != null) {
+        w.rollout = rollout;
+        w.runExtension = rollout.targetExtension(m.scaleSetName()).map(TargetExtension::name).orElse(null);
       }
-      String extension = run.targetExtension().map(t -> t.name()).orElse("?");
-      Ext x = w.extensions.get(extension);
-      if (entry != null && x != null && failed(entry) && x.target != null) {
-        retries(name, extension, x);
-        emit(UpgradeEventType.EXTENSION_RETRY_SCHEDULED, name, extension + " " + x.target + ": attempt " + x.attempts
-            + " failed (" + x.lastError.code().orElse("") + ": " + x.lastError.message().orElse("")
+    }
+    rollout.completion().whenComplete((status, failure) -> executor.execute(() -> ended(rollout, status)));
+  }
+
+  /** A rollout ended: failed members wait for their retry; untouched ones as long. */
+  private void ended(ImageRollout rollout, RolloutStatus status) {
+    Instant retry = executor.now().plus(retryInterval);
+    for (var entry : watched.entrySet()) {
+      Watched w = entry.getValue();
+      if (w.rollout != rollout) {
+        continue;
+      }
+      w.rollout = null;
+      String name = entry.getKey();
+      Ext x = w.extensions.get(w.runExtension);
+      RolloutStatus.MemberState state = status == null ? null : status.member(name).map(RolloutStatus.Member::state)
+          .orElse(null);
+      if (x == null || state == null || state == RolloutStatus.MemberState.REMOVED) {
+        continue;
+      }
+      if (state == RolloutStatus.MemberState.PENDING || state == RolloutStatus.MemberState.CANCELLED) {
+        x.heldUntil = retry; // untouched: its rollout stopped elsewhere
+        continue;
+      }
+      retries(name, w.runExtension, x);
+      if (x.attempts > 0) {
+        emit(UpgradeEventType.EXTENSION_RETRY_SCHEDULED, name, w.runExtension + " " + x.target + ": attempt "
+            + x.attempts + " failed (" + x.lastError.code().orElse("") + ": " + x.lastError.message().orElse("")
             + "); next attempt at " + x.nextAttempt);
       }
-      schedulePoll(Duration.ZERO); // the set's next extension, or a version published meanwhile
-    }));
+    }
+    schedulePoll(Duration.ZERO); // the sets' next extensions, or a version published meanwhile
   }
 
   private Optional<Extension> optedIn(ScaleSet set, String extension) {
@@ -419,7 +490,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     ScaleSet model;
     VmGroupKind kind = VmGroupKind.SCALE_SET;
     final Map<String, Ext> extensions = new TreeMap<>();
-    RollingUpgradeRun run;
+    ImageRollout rollout; // the rollout the set is in, if any
     String runExtension;
 
     Ext ext(Extension e) {
@@ -436,6 +507,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     int attempts;
     ApiError lastError;
     Instant nextAttempt;
+    Instant heldUntil; // untouched by a rollout that stopped elsewhere: not before
 
     Ext(String installed) {
       this.installed = installed;
@@ -444,9 +516,11 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     ExtensionUpgradeStatus status(String set, String name, boolean running) {
       ExtensionUpgradeStatus.State state = running ? ExtensionUpgradeStatus.State.RUNNING
           : target == null ? ExtensionUpgradeStatus.State.UP_TO_DATE
-          : attempts > 0 ? ExtensionUpgradeStatus.State.WAITING_TO_RETRY : ExtensionUpgradeStatus.State.PENDING;
+          : attempts > 0 || heldUntil != null ? ExtensionUpgradeStatus.State.WAITING_TO_RETRY
+          : ExtensionUpgradeStatus.State.PENDING;
       return new ExtensionUpgradeStatus(set, name, installed, Optional.ofNullable(target), state, attempts,
-          Optional.ofNullable(lastError), Optional.ofNullable(nextAttempt), Optional.ofNullable(announcedMajor));
+          Optional.ofNullable(lastError), Optional.ofNullable(later(nextAttempt, heldUntil)),
+          Optional.ofNullable(announcedMajor));
     }
   }
 
@@ -495,6 +569,12 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     /** Adds a listener for the service's and its runs' events. */
     public Builder listener(UpgradeListener listener) {
       runs.listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Geo pairs of regions, never in one phase of a rollout; none unless given. */
+    public Builder regionPairs(RegionPairs pairs) {
+      runs.pairs = java.util.Objects.requireNonNull(pairs, "pairs");
       return this;
     }
 

@@ -195,14 +195,15 @@ class AutomaticExtensionUpgradeRulesTest {
       clock.advanceBy(Duration.ofSeconds(10));
     }
     before.close();
-    before.runs().get(0).abandon(); // the host goes away mid-run
+    before.rollouts().get(0).abandon(); // the host goes away mid-run
 
     AutomaticExtensionUpgrades after = service();
     after.enable(set(AGENT));
     assertThat(after.recover()).hasSize(1);
     clock.advanceBy(Duration.ofHours(2));
     assertThat(versions("agent")).containsOnly("9.10.4");
-    assertThat(after.runs()).hasSize(1); // the resumed one, not a second run
+    assertThat(after.rollouts()).hasSize(1); // the resumed one, not a second rollout
+    assertThat(after.runs()).hasSize(1);
     long sets = fleet.stateChangingCalls().stream().filter(c -> c.kind() == DriverCall.Kind.SET_EXTENSION_VERSION).count();
     assertThat(sets).isEqualTo(10); // each instance once
   }
