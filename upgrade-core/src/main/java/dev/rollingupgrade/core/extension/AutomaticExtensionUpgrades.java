@@ -1,20 +1,12 @@
 package dev.rollingupgrade.core.extension;
 
 import dev.rollingupgrade.api.Extension;
-import dev.rollingupgrade.api.Instance;
-import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
-import dev.rollingupgrade.api.Versions;
 import dev.rollingupgrade.api.event.UpgradeEvent;
 import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.spi.Cancellable;
 import dev.rollingupgrade.api.spi.ExtensionCatalog;
 import dev.rollingupgrade.api.spi.UpgradeListener;
-import dev.rollingupgrade.api.status.ApiError;
-import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
-import dev.rollingupgrade.api.status.RunningStatus;
-import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
-import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.core.auto.ImageRollout;
 import dev.rollingupgrade.core.auto.RegionPairs;
@@ -95,7 +87,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   private boolean polling;
   private boolean closed;
 
-  private AutomaticExtensionUpgrades(Builder b) {
+  AutomaticExtensionUpgrades(AutomaticExtensionUpgradesBuilder b) {
     this.catalog = b.catalog;
     this.runs = b.runs;
     this.supported = b.supported;
@@ -107,8 +99,8 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   }
 
   /** Starts configuring the service on {@code catalog}. */
-  public static Builder builder(ExtensionCatalog catalog) {
-    return new Builder(catalog);
+  public static AutomaticExtensionUpgradesBuilder builder(ExtensionCatalog catalog) {
+    return new AutomaticExtensionUpgradesBuilder(catalog);
   }
 
   /**
@@ -300,7 +292,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
           }
           AtomicInteger left = new AtomicInteger(opted.size());
           for (Extension e : opted) {
-            w.ext(e).installed = installed(list, e);
+            w.ext(e).installed = ExtensionState.installed(list, e);
             executor.call(() -> "extension versions of " + e.type() + " in " + model.location(),
                 () -> catalog.versions(model.location(), e.publisher(), e.type()), runs.options.callTimeout(),
                 (published, error) -> {
@@ -319,13 +311,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
         });
   }
 
-  /** The lowest version the instances report (the one still to upgrade somewhere); the model's if none reports one. */
-  private static String installed(List<Instance> instances, Extension e) {
-    return instances.stream().map(i -> i.appliedExtensionVersions().get(e.name())).filter(v -> v != null)
-        .min(Versions.ORDER).orElse(e.typeHandlerVersion());
-  }
-
-  private void learn(String name, Ext x, Extension e, List<String> published) {
+  private void learn(String name, ExtensionState x, Extension e, List<String> published) {
     x.target = ExtensionVersions.next(e, x.installed, published).orElse(null);
     Optional<String> major = ExtensionVersions.newerMajor(e, published);
     if (major.isPresent() && !major.get().equals(x.announcedMajor)) {
@@ -341,30 +327,8 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     retries(name, e.name(), x);
   }
 
-  /** Attempts, last error and next attempt at the target, from the store's history of the extension. */
-  private void retries(String name, String extension, Ext x) {
-    x.attempts = 0;
-    x.lastError = null;
-    x.nextAttempt = null;
-    if (x.target == null) {
-      return;
-    }
-    for (UpgradeHistoryEntry h : runs.store.history(UpgradeHistory.extensionKey(name, extension))) {
-      if (h.targetExtension().filter(t -> t.version().equals(x.target)).isEmpty() || !failed(h)) {
-        break; // an older version's runs, or a success: no failures of this target before
-      }
-      if (x.attempts++ == 0) {
-        x.lastError = h.error().orElse(ApiError.builder().code("InstancesRolledBack")
-            .message(h.rollbackInfo().map(r -> r.successfullyRolledbackInstanceCount()).orElse(0)
-                + " instances were not healthy with it and got the previous version back").build());
-        x.nextAttempt = h.runningStatus().flatMap(RunningStatus::endTime).orElse(executor.now()).plus(retryInterval);
-      }
-    }
-  }
-
-  private static boolean failed(UpgradeHistoryEntry h) {
-    return h.runningStatus().flatMap(RunningStatus::code).orElse(null) != RollingUpgradeStatusCode.COMPLETED
-        || h.progress().map(p -> p.failedInstanceCount() > 0).orElse(false);
+  private void retries(String name, String extension, ExtensionState x) {
+    x.readRetries(runs.store.history(UpgradeHistory.extensionKey(name, extension)), retryInterval, executor.now());
   }
 
   /**
@@ -384,15 +348,16 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
         continue; // one extension of a set at a time; nothing new while a rollout waits to be resumed
       }
       for (Extension e : w.model.virtualMachineProfile().extensionProfile().extensions()) {
-        Ext x = w.extensions.get(e.name());
+        ExtensionState x = w.extensions.get(e.name());
         if (!e.enableAutomaticUpgrade() || x == null || x.target == null) {
           continue;
         }
-        Instant notBefore = later(x.nextAttempt, x.heldUntil);
-        if (notBefore != null && notBefore.isAfter(now)) {
+        Instant notBefore = x.notBefore().orElse(now);
+        if (notBefore.isAfter(now)) {
           wake = notBefore.isBefore(wake) ? notBefore : wake;
           continue;
         }
+        x.heldUntil = null; // its wait is over
         String release = (e.publisher() + "/" + e.type()).toLowerCase(java.util.Locale.ROOT) + "@" + x.target;
         releases.computeIfAbsent(release, k -> new ArrayList<>()).add(new String[] {entry.getKey(), e.name(), x.target});
         break;
@@ -400,10 +365,6 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     }
     releases.forEach((release, members) -> start(release, members));
     schedulePoll(Duration.between(now, wake));
-  }
-
-  private static Instant later(Instant a, Instant b) {
-    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
   }
 
   private void start(String release, List<String[]> members) {
@@ -446,7 +407,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
       }
       w.rollout = null;
       String name = entry.getKey();
-      Ext x = w.extensions.get(w.runExtension);
+      ExtensionState x = w.extensions.get(w.runExtension);
       RolloutStatus.MemberState state = status == null ? null : status.member(name).map(RolloutStatus.Member::state)
           .orElse(null);
       if (x == null || state == null || state == RolloutStatus.MemberState.REMOVED) {
@@ -489,135 +450,12 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   private static final class Watched {
     ScaleSet model;
     VmGroupKind kind = VmGroupKind.SCALE_SET;
-    final Map<String, Ext> extensions = new TreeMap<>();
+    final Map<String, ExtensionState> extensions = new TreeMap<>();
     ImageRollout rollout; // the rollout the set is in, if any
     String runExtension;
 
-    Ext ext(Extension e) {
-      return extensions.computeIfAbsent(e.name(), n -> new Ext(e.typeHandlerVersion()));
-    }
-  }
-
-  /** One opted-in extension of a set. */
-  private static final class Ext {
-    String installed;
-    String target;
-    String announcedTarget;
-    String announcedMajor;
-    int attempts;
-    ApiError lastError;
-    Instant nextAttempt;
-    Instant heldUntil; // untouched by a rollout that stopped elsewhere: not before
-
-    Ext(String installed) {
-      this.installed = installed;
-    }
-
-    ExtensionUpgradeStatus status(String set, String name, boolean running) {
-      ExtensionUpgradeStatus.State state = running ? ExtensionUpgradeStatus.State.RUNNING
-          : target == null ? ExtensionUpgradeStatus.State.UP_TO_DATE
-          : attempts > 0 || heldUntil != null ? ExtensionUpgradeStatus.State.WAITING_TO_RETRY
-          : ExtensionUpgradeStatus.State.PENDING;
-      return new ExtensionUpgradeStatus(set, name, installed, Optional.ofNullable(target), state, attempts,
-          Optional.ofNullable(lastError), Optional.ofNullable(later(nextAttempt, heldUntil)),
-          Optional.ofNullable(announcedMajor));
-    }
-  }
-
-  /** Configures {@link AutomaticExtensionUpgrades}; driver, health and scheduler are required. Not thread-safe. */
-  public static final class Builder {
-    private final ExtensionCatalog catalog;
-    private final ExtensionRuns runs = new ExtensionRuns();
-    private SupportedExtensions supported = SupportedExtensions.defaults();
-    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
-    private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
-
-    private Builder(ExtensionCatalog catalog) {
-      this.catalog = java.util.Objects.requireNonNull(catalog, "catalog");
-    }
-
-    /** The driver that sets extension versions. Required. */
-    public Builder driver(dev.rollingupgrade.api.spi.InstanceDriver driver) {
-      runs.driver = java.util.Objects.requireNonNull(driver, "driver");
-      return this;
-    }
-
-    /** The health source. Required. */
-    public Builder health(dev.rollingupgrade.api.spi.HealthSignal health) {
-      runs.health = java.util.Objects.requireNonNull(health, "health");
-      return this;
-    }
-
-    /** The only source of time. Required. */
-    public Builder scheduler(dev.rollingupgrade.api.spi.Scheduler scheduler) {
-      runs.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
-      return this;
-    }
-
-    /** Where runs and their history are kept; an in-memory store on the scheduler's time by default. */
-    public Builder store(dev.rollingupgrade.api.spi.RolloutStore store) {
-      runs.store = java.util.Objects.requireNonNull(store, "store");
-      return this;
-    }
-
-    /** Timing, lease and owner of the runs; {@code RunOptions.defaults()} unless given. */
-    public Builder options(dev.rollingupgrade.core.run.RunOptions options) {
-      runs.options = java.util.Objects.requireNonNull(options, "options");
-      return this;
-    }
-
-    /** Adds a listener for the service's and its runs' events. */
-    public Builder listener(UpgradeListener listener) {
-      runs.listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
-      return this;
-    }
-
-    /** Geo pairs of regions, never in one phase of a rollout; none unless given. */
-    public Builder regionPairs(RegionPairs pairs) {
-      runs.pairs = java.util.Objects.requireNonNull(pairs, "pairs");
-      return this;
-    }
-
-    /** The extensions that support automatic upgrade; {@link SupportedExtensions#defaults()} unless given. */
-    public Builder supportedExtensions(SupportedExtensions supported) {
-      this.supported = java.util.Objects.requireNonNull(supported, "supported");
-      return this;
-    }
-
-    /**
-     * How often the catalog is read; 15 minutes unless given.
-     *
-     * @throws IllegalArgumentException unless between 1 second and 1 day
-     */
-    public Builder pollInterval(Duration interval) {
-      this.pollInterval = within("pollInterval", interval, Duration.ofSeconds(1), Duration.ofDays(1));
-      return this;
-    }
-
-    /**
-     * How long after a failed upgrade ended it is tried again; 3 days unless given.
-     *
-     * @throws IllegalArgumentException unless between 1 minute and 30 days
-     */
-    public Builder retryInterval(Duration interval) {
-      this.retryInterval = within("retryInterval", interval, Duration.ofMinutes(1), Duration.ofDays(30));
-      return this;
-    }
-
-    /**
-     * The service; it watches nothing until {@link AutomaticExtensionUpgrades#enable}.
-     *
-     * @throws IllegalStateException if driver, health or scheduler is missing
-     */
-    public AutomaticExtensionUpgrades build() {
-      return new AutomaticExtensionUpgrades(this);
-    }
-
-    private static Duration within(String what, Duration d, Duration min, Duration max) {
-      if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-        throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", got " + d);
-      }
-      return d;
+    ExtensionState ext(Extension e) {
+      return extensions.computeIfAbsent(e.name(), n -> new ExtensionState(e.typeHandlerVersion()));
     }
   }
 }

@@ -1,0 +1,83 @@
+package dev.rollingupgrade.core.extension;
+
+import dev.rollingupgrade.api.Extension;
+import dev.rollingupgrade.api.Instance;
+import dev.rollingupgrade.api.Versions;
+import dev.rollingupgrade.api.status.ApiError;
+import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
+import dev.rollingupgrade.api.status.RunningStatus;
+import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where the automatic upgrade of one opted-in extension of one set stands; used on the service's executor only. */
+final class ExtensionState {
+  String installed;
+  String target;
+  String announcedTarget;
+  String announcedMajor;
+  int attempts;
+  ApiError lastError;
+  Instant nextAttempt;
+  Instant heldUntil; // untouched by a rollout that stopped elsewhere: not before
+
+  ExtensionState(String installed) {
+    this.installed = installed;
+  }
+
+  /** The lowest version the instances report (the one still to upgrade somewhere); the model's if none reports one. */
+  static String installed(List<Instance> instances, Extension e) {
+    return instances.stream().map(i -> i.appliedExtensionVersions().get(e.name())).filter(v -> v != null)
+        .min(Versions.ORDER).orElse(e.typeHandlerVersion());
+  }
+
+  /**
+   * Attempts, last error and next attempt at the target, from the extension's history (newest
+   * first): the failed runs of the target since its last success.
+   */
+  void readRetries(List<UpgradeHistoryEntry> history, Duration retryInterval, Instant now) {
+    attempts = 0;
+    lastError = null;
+    nextAttempt = null;
+    if (target == null) {
+      return;
+    }
+    for (UpgradeHistoryEntry h : history) {
+      if (h.targetExtension().filter(t -> t.version().equals(target)).isEmpty() || !failed(h)) {
+        break; // an older version's runs, or a success: no failures of this target before
+      }
+      if (attempts++ == 0) {
+        lastError = h.error().orElse(ApiError.builder().code("InstancesRolledBack")
+            .message(h.rollbackInfo().map(r -> r.successfullyRolledbackInstanceCount()).orElse(0)
+                + " instances were not healthy with it and got the previous version back").build());
+        nextAttempt = h.runningStatus().flatMap(RunningStatus::endTime).orElse(now).plus(retryInterval);
+      }
+    }
+  }
+
+  /** When it may be tried next, if it has to wait. */
+  Optional<Instant> notBefore() {
+    return Optional.ofNullable(later(nextAttempt, heldUntil));
+  }
+
+  ExtensionUpgradeStatus status(String set, String name, boolean running) {
+    ExtensionUpgradeStatus.State state = running ? ExtensionUpgradeStatus.State.RUNNING
+        : target == null ? ExtensionUpgradeStatus.State.UP_TO_DATE
+        : attempts > 0 || heldUntil != null ? ExtensionUpgradeStatus.State.WAITING_TO_RETRY
+        : ExtensionUpgradeStatus.State.PENDING;
+    return new ExtensionUpgradeStatus(set, name, installed, Optional.ofNullable(target), state, attempts,
+        Optional.ofNullable(lastError), notBefore(), Optional.ofNullable(announcedMajor));
+  }
+
+  /** A run that did not complete, or rolled instances back. */
+  static boolean failed(UpgradeHistoryEntry h) {
+    return h.runningStatus().flatMap(RunningStatus::code).orElse(null) != RollingUpgradeStatusCode.COMPLETED
+        || h.progress().map(p -> p.failedInstanceCount() > 0).orElse(false);
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+  }
+}
