@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -206,23 +207,34 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
     return resumed;
   }
 
-  /** Resumes rollout {@code id}, or keeps its sets busy and tries again later; a plug-in call: never under the lock. */
+  /**
+   * Resumes rollout {@code id}, taking out the sets no longer enabled; held by another owner or
+   * hit by a store error, its sets stay busy and it is tried again later. A plug-in call (the
+   * store): never under the lock.
+   */
   private Optional<ImageRollout> tryResume(String id) {
-    List<String> members = rollouts.membersOf(id);
-    executor.runNow(() -> members.forEach(n -> awaitingRecovery.put(n, id)));
+    if (executor.read(() -> closed || started.stream().anyMatch(r -> r.rolloutId().equals(id) && !r.isFinished()))) {
+      return Optional.empty(); // closed, or this service drives it already
+    }
     try {
-      ImageRollout rollout = rollouts.copy().models(models::get).resume(id);
+      List<String> members = rollouts.membersOf(id);
+      executor.runNow(() -> members.forEach(n -> awaitingRecovery.put(n, id)));
+      Set<String> without = new TreeSet<>(members);
+      without.removeAll(models.keySet()); // disabled meanwhile, or not enabled again after the restart
+      ImageRollout rollout = rollouts.copy().models(models::get).resume(id, without);
       executor.runNow(() -> {
         members.forEach(n -> awaitingRecovery.remove(n, id));
-        track(rollout, members);
+        started.removeIf(r -> r.rolloutId().equals(id)); // the handle that stopped here, if any
+        track(rollout, members.stream().filter(models::containsKey).toList());
       });
       return Optional.of(rollout);
-    } catch (RolloutHeldException e) {
-      LOG.info("rollout {} is still held by another owner; trying again in {}", id, leaseThird());
-      executor.runNow(() -> retryResume(id));
+    } catch (IllegalArgumentException | RolloutJournalException e) {
+      LOG.error("rollout {} cannot be resumed: {}", id, e.getMessage());
+      executor.runNow(() -> awaitingRecovery.values().removeIf(id::equals));
     } catch (RuntimeException e) {
-      LOG.error("rollout {} cannot be resumed here: {}", id, e.getMessage());
-      executor.runNow(() -> members.forEach(n -> awaitingRecovery.remove(n, id)));
+      // held by another owner, or the store failed: its sets wait, and it is tried again
+      LOG.info("rollout {} is not resumed yet ({}); trying again in {}", id, e.getMessage(), leaseThird());
+      executor.runNow(() -> retryResume(id));
     }
     return Optional.empty();
   }
@@ -256,8 +268,10 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
     executor.call(() -> "listInstances(" + name + ")", () -> rollouts.driver.listInstances(name),
         rollouts.options.callTimeout(), (list, failure) -> {
           if (failure == null) {
+            // a preview an instance runs says nothing about where the numbered releases are
             w.current = list.stream().flatMap(i -> i.appliedImage().stream())
-                .flatMap(i -> ImageVersions.versionOf(i).stream()).max(ImageVersions.ORDER).orElse(null);
+                .flatMap(i -> ImageVersions.versionOf(i).stream()).filter(Versions::isNumeric)
+                .max(ImageVersions.ORDER).orElse(null);
             w.currentKnown = true;
             schedulePoll(Duration.ZERO);
           } else {
@@ -333,6 +347,9 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
       Optional<String> latest = answers.getOrDefault(query.getKey(), Optional.empty());
       for (String name : query.getValue()) {
         Watched w = watched.get(name);
+        if (w != null && w.currentKnown && w.firstLatest == null && latest.isPresent()) {
+          w.firstLatest = latest.get(); // what was out when the set was enabled
+        }
         if (w == null || !w.currentKnown || latest.isEmpty() || busy(name) || halted.contains(name + "@" + latest.get())
             || (w.current != null && Versions.compare(latest.get(), w.current) <= 0)) {
           continue;
@@ -365,7 +382,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
     String release = query + "@" + version;
     Instant seen = releasesSeen.computeIfAbsent(release, k -> now);
     // the first rollout's window covers what was out when the set was enabled; later releases wait as usual
-    if (!w.hadRollout && !seen.isAfter(w.enabledAt.plus(timing.firstRolloutWithin()))) {
+    if (!w.hadRollout && version.equals(w.firstLatest)) {
       return w.enabledAt.plusSeconds(w.firstDelaySeconds);
     }
     long span = timing.releaseDelayMax().minus(timing.releaseDelayMin()).getSeconds();
@@ -446,6 +463,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
     final long firstDelaySeconds;
     String current;
     boolean currentKnown;
+    String firstLatest; // the latest version at the first catalog answer after enabling
     String announced;
     boolean hadRollout;
 

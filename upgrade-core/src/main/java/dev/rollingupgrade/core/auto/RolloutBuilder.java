@@ -232,9 +232,19 @@ public final class RolloutBuilder {
    * handle then only reports how it ended).
    *
    * @throws IllegalArgumentException if the store has no such rollout
-   * @throws IllegalStateException if it is not a rollout journal; {@link RolloutHeldException} if another owner holds it
+   * @throws RolloutJournalException if it is not a rollout journal this SDK reads
+   * @throws RolloutHeldException if another owner holds it
    */
   public ImageRollout resume(String id) {
+    return resume(id, java.util.Set.of());
+  }
+
+  /**
+   * {@link #resume(String)}, taking the sets {@code without} out of the rollout first (journalled
+   * as removals before anything else happens): sets disabled while the rollout waited to be
+   * resumed, or whose models are gone.
+   */
+  public ImageRollout resume(String id, java.util.Set<String> without) {
     requireAll();
     List<RunRecord> records = store.records(id);
     if (records.isEmpty()) {
@@ -242,10 +252,10 @@ public final class RolloutBuilder {
     }
     RunRecord first = records.get(0);
     if (!first.kind().equals(RolloutJournal.STARTED)) {
-      throw new IllegalStateException(id + " is not a rollout journal (it starts with " + first.kind() + ")");
+      throw new RolloutJournalException(id + " is not a rollout journal (it starts with " + first.kind() + ")");
     }
     if (!first.attributes().get("format").equals(String.valueOf(RolloutJournal.FORMAT))) {
-      throw new IllegalStateException("rollout " + id + " was journalled in format " + first.attributes().get("format")
+      throw new RolloutJournalException("rollout " + id + " was journalled in format " + first.attributes().get("format")
           + "; this SDK reads format " + RolloutJournal.FORMAT);
     }
     Lease lease = store.claim(id, options.owner(), options.leaseDuration()).orElseThrow(() ->
@@ -268,13 +278,13 @@ public final class RolloutBuilder {
       store.release(lease);
       rollout.finishedAlready(last);
     } else {
-      rollout.resume(records);
+      rollout.resume(records, without);
     }
     return new ImageRollout(rollout);
   }
 
-  /** The scale sets rollout {@code id} journalled as its members, in plan order; empty if it is not a rollout journal. */
-  List<String> membersOf(String id) {
+  /** The scale sets rollout {@code id} journalled as its members; empty if it is not a rollout journal. */
+  public List<String> membersOf(String id) {
     List<RunRecord> records = store.records(id);
     if (records.isEmpty() || !records.get(0).kind().equals(RolloutJournal.STARTED)) {
       return List.of();

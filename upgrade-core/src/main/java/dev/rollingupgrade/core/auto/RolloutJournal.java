@@ -9,9 +9,7 @@ import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.status.ApiError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
@@ -103,17 +101,15 @@ final class RolloutJournal {
 
   /**
    * Where a journal left its rollout: the furthest phase with a wave, each region's last wave,
-   * removals, a cancel, every wave and every member end in journal order.
+   * every wave, and the decisions the rollout acted on (removals, a cancel, member ends) in
+   * journal order.
    */
-  record ResumePoint(int reached, Map<String, RunRecord> lastWave, Set<String> removed, boolean cancelRequested,
-      List<RunRecord> waves, List<RunRecord> memberEnds) {
+  record ResumePoint(int reached, Map<String, RunRecord> lastWave, List<RunRecord> waves, List<RunRecord> decisions) {
     static ResumePoint of(List<RunRecord> records) {
       Map<String, RunRecord> lastWave = new LinkedHashMap<>();
-      Set<String> removed = new LinkedHashSet<>();
       List<RunRecord> waves = new ArrayList<>();
-      List<RunRecord> ends = new ArrayList<>();
+      List<RunRecord> decisions = new ArrayList<>();
       int reached = 0;
-      boolean cancel = false;
       for (RunRecord r : records) {
         switch (r.kind()) {
           case WAVE_STARTED -> {
@@ -121,13 +117,11 @@ final class RolloutJournal {
             lastWave.put(r.attributes().get("region"), r);
             waves.add(r);
           }
-          case REMOVED -> removed.add(r.attributes().get("scaleSet"));
-          case CANCEL_REQUESTED -> cancel = true;
-          case MEMBER_ENDED -> ends.add(r);
+          case REMOVED, CANCEL_REQUESTED, MEMBER_ENDED -> decisions.add(r);
           default -> { }
         }
       }
-      return new ResumePoint(reached, lastWave, removed, cancel, waves, ends);
+      return new ResumePoint(reached, lastWave, waves, decisions);
     }
   }
 }

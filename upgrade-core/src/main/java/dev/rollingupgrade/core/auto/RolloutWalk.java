@@ -19,6 +19,7 @@ import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.core.auto.RolloutStatus.MemberState;
 import dev.rollingupgrade.core.exec.SerialExecutor;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
+import dev.rollingupgrade.core.run.RunHeldException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -148,8 +149,10 @@ final class RolloutWalk {
   /** See {@link ImageRollout#remove}. */
   void remove(String name) {
     executor.execute(() -> {
-      if (!states.containsKey(name) || removed.contains(name) || ending) {
-        return;
+      MemberState state = states.get(name);
+      if (state == null || removed.contains(name) || ending || state == COMPLETED || state == FAULTED
+          || state == CANCELLED) {
+        return; // not a member, or its run already ended: nothing to take out
       }
       writer.append(RolloutJournal.REMOVED, Map.of("scaleSet", name), () -> {
         removed.add(name);
@@ -227,7 +230,14 @@ final class RolloutWalk {
     attributes.put("scaleSets", RolloutJournal.writeStrings(sets));
     writer.append(RolloutJournal.WAVE_STARTED, attributes, () -> {
       await(region, wave, sets);
-      sets.forEach(this::launchUnlessStopping);
+      boolean failedToStart = false; // with a store that answers later, the failure is not applied yet
+      for (String set : sets) {
+        if (!failedToStart) {
+          failedToStart = !launchUnlessStopping(set);
+        } else if (awaited.remove(set)) {
+          memberDone(set); // a sibling could not start: this one stays pending
+        }
+      }
     });
   }
 
@@ -237,21 +247,26 @@ final class RolloutWalk {
     awaited.addAll(sets);
   }
 
-  /** Starts the set's run; once the rollout stops (a sibling's run could not start) the set stays pending. */
-  private void launchUnlessStopping(String set) {
+  /**
+   * Starts the set's run; once the rollout stops (a sibling's run could not start) the set stays
+   * pending. False when the run could not start.
+   */
+  private boolean launchUnlessStopping(String set) {
     if (stopping()) {
       if (awaited.remove(set)) {
         memberDone(set);
       }
-      return;
+      return true;
     }
     try {
       ScaleSet model = models.containsKey(set) ? models.get(set) : cfg.modelOf(set);
       attach(set, cfg.startRun(model, targets.get(set), rolloutId, runId(set)));
+      return true;
     } catch (RuntimeException e) {
       LOG.error("rollout {}: the run of {} could not start: {}", rolloutId, set, e.getMessage());
       ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotStarted")
           .message("the run of " + set + " could not start: " + e.getMessage()).build()), executor.now());
+      return false;
     }
   }
 
@@ -371,59 +386,94 @@ final class RolloutWalk {
   }
 
   /** Carries on from the journal's waves: earlier runs keep their outcome, the last wave of each region is awaited. */
-  void resume(List<RunRecord> records) {
+  void resume(List<RunRecord> records, Set<String> without) {
     writer.keepLease();
-    executor.execute(() -> {
-      RolloutJournal.ResumePoint point = RolloutJournal.ResumePoint.of(records);
-      removed.addAll(point.removed());
-      cancelRequested = point.cancelRequested();
-      removed.forEach(s -> states.put(s, REMOVED));
-      int reached = point.reached();
-      Map<String, RunRecord> lastWave = point.lastWave();
-      if (reached == 0) {
-        startPhase(1);
-        return;
-      }
-      phase = reached;
-      Phase current = plan.phases().get(reached - 1);
-      regionsLeft = current.regions().size();
-      List<String> journalled = new ArrayList<>();
-      for (RunRecord wave : point.waves()) {
-        List<String> sets = RolloutJournal.readStrings(wave.attributes().get("scaleSets"));
-        if (lastWave.get(wave.attributes().get("region")) == wave
-            && Integer.parseInt(wave.attributes().get("phase")) == reached) {
-          RegionStep region = current.regions().stream()
-              .filter(r -> r.region().equals(wave.attributes().get("region"))).findFirst().orElseThrow();
-          await(region, Integer.parseInt(wave.attributes().get("wave")), sets);
-        }
-        journalled.addAll(sets);
-      }
-      // the ends the rollout saw, in the order it saw them: the same decisions again
-      Set<String> seen = new HashSet<>();
-      for (RunRecord r : point.memberEnds()) {
-        replay(r);
-        seen.add(r.attributes().get("scaleSet"));
-      }
-      // runs that ended unseen, earliest first (then in plan order); then the rest
-      List<String> unseen = new ArrayList<>(journalled.stream().filter(s -> !seen.contains(s)).toList());
-      Map<String, UpgradeHistoryEntry> finished = new LinkedHashMap<>();
-      unseen.forEach(set -> finalEntry(set).ifPresent(e -> finished.put(set, e)));
-      finished.entrySet().stream()
-          .sorted(Comparator.comparing((Map.Entry<String, UpgradeHistoryEntry> e) -> endOf(e.getValue()))
-              .thenComparing(e -> planIndex.get(e.getKey())))
-          .forEach(e -> endedAs(e.getKey(), e.getValue()));
-      unseen.stream().filter(set -> !finished.containsKey(set)).forEach(this::pickUp);
-      for (RegionStep region : current.regions()) {
-        if (!lastWave.containsKey(region.region())) {
-          startWave(region, 0); // a region of the phase that had not started its first wave
-        }
-      }
-      maybeEnd();
-    });
+    Set<String> gone = new HashSet<>();
+    records.stream().filter(r -> r.kind().equals(RolloutJournal.REMOVED))
+        .forEach(r -> gone.add(r.attributes().get("scaleSet")));
+    List<String> toRemove = without.stream().filter(regionOf::containsKey).filter(set -> !gone.contains(set)).sorted()
+        .toList();
+    executor.execute(() -> removeThen(new java.util.ArrayDeque<>(toRemove), () -> resumeFrom(records, toRemove)));
   }
 
-  /** A journalled end, acted on again; the run's own final record has the full error when there is one. */
-  private void replay(RunRecord ended) {
+  /** Journals the removal of each set, then runs {@code then}. */
+  private void removeThen(java.util.Deque<String> left, Runnable then) {
+    String next = left.poll();
+    if (next == null) {
+      then.run();
+    } else {
+      writer.append(RolloutJournal.REMOVED, Map.of("scaleSet", next), () -> removeThen(left, then));
+    }
+  }
+
+  private void resumeFrom(List<RunRecord> records, List<String> removedNow) {
+    RolloutJournal.ResumePoint point = RolloutJournal.ResumePoint.of(records);
+    int reached = point.reached();
+    Map<String, RunRecord> lastWave = point.lastWave();
+    if (reached == 0) {
+      point.decisions().forEach(this::replay); // removals and a cancel before the first wave
+      removedNow.forEach(this::removedAgain);
+      startPhase(1);
+      return;
+    }
+    phase = reached;
+    Phase current = plan.phases().get(reached - 1);
+    regionsLeft = current.regions().size();
+    List<String> journalled = new ArrayList<>();
+    for (RunRecord wave : point.waves()) {
+      List<String> sets = RolloutJournal.readStrings(wave.attributes().get("scaleSets"));
+      if (lastWave.get(wave.attributes().get("region")) == wave
+          && Integer.parseInt(wave.attributes().get("phase")) == reached) {
+        RegionStep region = current.regions().stream()
+            .filter(r -> r.region().equals(wave.attributes().get("region"))).findFirst().orElseThrow();
+        await(region, Integer.parseInt(wave.attributes().get("wave")), sets);
+      }
+      journalled.addAll(sets);
+    }
+    // the ends, removals and cancel the rollout saw, in the order it saw them: the same decisions again
+    Set<String> seen = new HashSet<>();
+    for (RunRecord r : point.decisions()) {
+      replay(r);
+      if (r.kind().equals(RolloutJournal.MEMBER_ENDED)) {
+        seen.add(r.attributes().get("scaleSet"));
+      }
+    }
+    removedNow.forEach(this::removedAgain); // journalled just now, after everything above
+    // runs that ended unseen, earliest first (then in plan order); then the rest
+    List<String> unseen = new ArrayList<>(journalled.stream().filter(s -> !seen.contains(s)).toList());
+    Map<String, UpgradeHistoryEntry> finished = new LinkedHashMap<>();
+    unseen.forEach(set -> finalEntry(set).ifPresent(e -> finished.put(set, e)));
+    finished.entrySet().stream()
+        .sorted(Comparator.comparing((Map.Entry<String, UpgradeHistoryEntry> e) -> endOf(e.getValue()))
+            .thenComparing(e -> planIndex.get(e.getKey())))
+        .forEach(e -> endedAs(e.getKey(), e.getValue()));
+    unseen.stream().filter(set -> !finished.containsKey(set)).forEach(this::pickUp);
+    for (RegionStep region : current.regions()) {
+      if (!lastWave.containsKey(region.region())) {
+        startWave(region, 0); // a region of the phase that had not started its first wave
+      }
+    }
+    maybeEnd();
+  }
+
+  /** A journalled decision acted on again: a removal, a cancel, or a member's end. */
+  private void replay(RunRecord decision) {
+    switch (decision.kind()) {
+      case RolloutJournal.REMOVED -> removedAgain(decision.attributes().get("scaleSet"));
+      case RolloutJournal.CANCEL_REQUESTED -> cancelRequested = true;
+      default -> replayEnd(decision);
+    }
+  }
+
+  private void removedAgain(String set) {
+    removed.add(set);
+    if (states.get(set) == PENDING) {
+      states.put(set, REMOVED);
+    }
+  }
+
+  /** A journalled end; the run's own final record has the full error when there is one. */
+  private void replayEnd(RunRecord ended) {
     String set = ended.attributes().get("scaleSet");
     Optional<ApiError> error = finalEntry(set).flatMap(UpgradeHistoryEntry::error)
         .or(() -> RolloutJournal.endError(ended));
@@ -446,9 +496,15 @@ final class RolloutWalk {
     List<RunRecord> journal = cfg.store.records(runId(set));
     if (journal.isEmpty()) {
       launchUnlessStopping(set); // the crash came between the wave's record and the run's first
+    } else if (journal.get(journal.size() - 1).isFinal()) {
+      endedAs(set, journal.get(journal.size() - 1).outcome().orElseThrow().historyEntry()); // ended while we waited
     } else {
       try {
         attach(set, cfg.resumeRun(runId(set)));
+      } catch (RunHeldException held) {
+        // its old owner's lease outlives the rollout's: wait for it rather than fault the set
+        states.put(set, RUNNING);
+        executor.schedule(cfg.options.leaseDuration().dividedBy(3), () -> pickUp(set));
       } catch (RuntimeException e) {
         LOG.error("rollout {}: the run of {} cannot be resumed: {}", rolloutId, set, e.getMessage());
         ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotResumed")

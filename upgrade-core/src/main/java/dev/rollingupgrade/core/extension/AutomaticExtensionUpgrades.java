@@ -11,7 +11,7 @@ import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.core.auto.ImageRollout;
 import dev.rollingupgrade.core.auto.RegionPairs;
 import dev.rollingupgrade.core.auto.RolloutBuilder;
-import dev.rollingupgrade.core.auto.RolloutHeldException;
+import dev.rollingupgrade.core.auto.RolloutJournalException;
 import dev.rollingupgrade.core.auto.RolloutStatus;
 import dev.rollingupgrade.core.exec.SerialExecutor;
 import dev.rollingupgrade.core.run.RollingUpgrade;
@@ -203,25 +203,36 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     return resumed;
   }
 
-  /** A plug-in call (the store): never under the lock. */
+  /**
+   * Resumes rollout {@code id}, taking out the sets no longer enabled; held by another owner or
+   * hit by a store error, it is tried again later and nothing new starts meanwhile. A plug-in call
+   * (the store): never under the lock.
+   */
   private Optional<ImageRollout> tryResume(String id) {
+    if (executor.read(() -> closed || started.stream().anyMatch(r -> r.rolloutId().equals(id) && !r.isFinished()))) {
+      return Optional.empty(); // closed, or this service drives it already
+    }
     try {
-      ImageRollout rollout = runs.rollouts().models(models::get).resume(id);
-      executor.runNow(() -> track(rollout));
+      java.util.Set<String> without = new java.util.TreeSet<>(runs.rollouts().membersOf(id));
+      without.removeAll(models.keySet()); // disabled meanwhile, or not enabled again after the restart
+      ImageRollout rollout = runs.rollouts().models(models::get).resume(id, without);
+      executor.runNow(() -> {
+        awaitingRecovery.remove(id);
+        started.removeIf(r -> r.rolloutId().equals(id)); // the handle that stopped here, if any
+        track(rollout);
+      });
       return Optional.of(rollout);
-    } catch (RolloutHeldException e) {
-      LOG.info("rollout {} is still held by another owner; trying again in {}", id, runs.leaseThird());
+    } catch (IllegalArgumentException | RolloutJournalException e) {
+      LOG.error("rollout {} cannot be resumed: {}", id, e.getMessage());
+      executor.runNow(() -> awaitingRecovery.remove(id));
+    } catch (RuntimeException e) {
+      LOG.info("rollout {} is not resumed yet ({}); trying again in {}", id, e.getMessage(), runs.leaseThird());
       executor.runNow(() -> {
         awaitingRecovery.add(id);
         if (!closed) {
-          executor.schedule(runs.leaseThird(), () -> executor.outside(() -> {
-            executor.runNow(() -> awaitingRecovery.remove(id));
-            tryResume(id);
-          }));
+          executor.schedule(runs.leaseThird(), () -> executor.outside(() -> tryResume(id)));
         }
       });
-    } catch (RuntimeException e) {
-      LOG.error("rollout {} cannot be resumed here: {}", id, e.getMessage());
     }
     return Optional.empty();
   }
@@ -394,7 +405,15 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
         w.runExtension = rollout.targetExtension(m.scaleSetName()).map(TargetExtension::name).orElse(null);
       }
     }
-    rollout.completion().whenComplete((status, failure) -> executor.execute(() -> ended(rollout, status)));
+    rollout.completion().whenComplete((status, failure) -> executor.execute(() -> {
+      if (failure != null) {
+        // it stopped on this host (store or lease trouble): resume it once its lease is free
+        LOG.error("rollout {} stopped on this host; resuming it once its lease expires", rollout.rolloutId());
+        awaitingRecovery.add(rollout.rolloutId());
+        executor.schedule(runs.leaseThird(), () -> executor.outside(() -> tryResume(rollout.rolloutId())));
+      }
+      ended(rollout, status);
+    }));
   }
 
   /** A rollout ended: failed members wait for their retry; untouched ones as long. */

@@ -145,15 +145,16 @@ public final class RolloutRecovery {
    * Resumes one run (a finished one too: its handle then only reports how it ended).
    *
    * @throws IllegalArgumentException if the store has no such run
-   * @throws IllegalStateException if driver, health or scheduler is missing, another owner holds
-   *     the run, its journal is of another format, or the model cannot be had
+   * @throws IllegalStateException if driver, health or scheduler is missing, its journal is of
+   *     another format, or the model cannot be had; {@link RunHeldException} if another owner holds
+   *     the run
    */
   public RollingUpgradeRun resume(String runId) {
     wiring.requireAll("recovery");
     if (wiring.store.records(runId).isEmpty()) {
       throw new IllegalArgumentException("the store has no run " + runId);
     }
-    Lease lease = claim(runId).orElseThrow(() -> new IllegalStateException("run " + runId
+    Lease lease = claim(runId).orElseThrow(() -> new RunHeldException("run " + runId
         + " is held by another owner whose lease has not expired: it drives the run"));
     return resume(lease);
   }
