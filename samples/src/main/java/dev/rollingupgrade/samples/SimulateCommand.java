@@ -24,8 +24,10 @@ final class SimulateCommand implements Callable<Integer> {
   private CommandSpec spec;
 
   @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "single-set",
-      description = "single-set (one rolling upgrade, the default) or multi-region (automatic OS upgrades: six regions "
-          + "in three geo pairs, two releases, the second breaking health in --failing-region)")
+      description = "single-set (one rolling upgrade, the default), multi-region (automatic OS upgrades: six regions "
+          + "in three geo pairs, two releases, the second breaking health in --failing-region) or extensions (automatic "
+          + "extension upgrades: a scale set, an availability set and standalone VMs; a release that breaks health, "
+          + "rolled back and retried)")
   private String scenario;
 
   @Option(names = "--failing-region", paramLabel = "REGION", defaultValue = "westeurope",
@@ -61,13 +63,21 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     var given = spec.commandLine().getParseResult();
-    if (scenario.equals("multi-region")) {
+    if (scenario.equals("multi-region") || scenario.equals("extensions")) {
       for (String single : List.of("--instances", "--fault-rate", "--zones", "--update-domains", "--crash-after-batch")) {
         if (given.hasMatchedOption(single)) {
           spec.commandLine().getErr().println("simulate: " + single + " is for the single-set scenario; the "
-              + "multi-region scenario has its own fleet (options: --seed, --failing-region, --json)");
+              + scenario + " scenario has its own fleet (options: --seed, --json"
+              + (scenario.equals("multi-region") ? ", --failing-region)" : ")"));
           return 2;
         }
+      }
+      if (scenario.equals("extensions")) {
+        if (given.hasMatchedOption("--failing-region")) {
+          spec.commandLine().getErr().println("simulate: --failing-region is for --scenario multi-region");
+          return 2;
+        }
+        return ExtensionReport.print(out, seed, json);
       }
       return MultiRegionReport.print(out, spec.commandLine().getErr(), seed, failingRegion, json);
     }
@@ -76,7 +86,8 @@ final class SimulateCommand implements Callable<Integer> {
       return 2;
     }
     if (!scenario.equals("single-set")) {
-      spec.commandLine().getErr().println("simulate: --scenario must be single-set or multi-region, got " + scenario);
+      spec.commandLine().getErr().println("simulate: --scenario must be single-set, multi-region or extensions, got "
+          + scenario);
       return 2;
     }
     if (instances == null) {

@@ -86,4 +86,16 @@ class QuickstartAndSimulateCommandTest {
     assertThat(run("simulate", "--scenario", "multi-region", "--seed", "1")).isZero();
     assertThat(lines().get(lines().size() - 1)).isEqualTo(digest);
   }
+
+  @Test
+  void theExtensionsScenarioShowsTheRollbackTheRetryAndTheSuccess() {
+    assertThat(run("simulate", "--scenario", "extensions", "--seed", "1")).isZero();
+    String first = out.toString();
+    assertThat(first).contains("got the previous version back", "waiting_to_retry", "retry at",
+        "VMs still on agent 9.10: 0");
+    assertThat(lines()).filteredOn(l -> l.contains("DependencyAgentLinux 9.10.4: Completed")).isNotEmpty();
+    assertThat(run("simulate", "--scenario", "extensions", "--seed", "1")).isZero();
+    assertThat(out.toString()).isEqualTo(first); // deterministic for a seed
+    assertThat(run("simulate", "--scenario", "extensions", "--seed", "1", "--failing-region", "eastus")).isEqualTo(2);
+  }
 }
