@@ -62,7 +62,7 @@ final class ExtensionReport {
                   + x.nextAttempt().map(Object::toString).orElse("?")
               : x.target().map(t -> " to " + t).orElse("")));
     }
-    long lagging = s.versions().stream().filter(v -> v.contains("agent=9.10,") || v.contains("agent=9.10}")).count();
+    long lagging = s.versions().stream().filter(v -> v.matches(".*agent=9\\.10[,}].*")).count();
     out.println("  VMs still on agent 9.10: " + lagging);
   }
 

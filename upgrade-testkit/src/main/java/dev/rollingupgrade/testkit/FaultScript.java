@@ -18,7 +18,8 @@ public record FaultScript(Map<Integer, Fault> faults) {
 
   /** Copies the map, in instance order. */
   public FaultScript {
-    faults = Map.copyOf(new TreeMap<>(Objects.requireNonNull(faults, "faults")));
+    // sorted, not Map.copyOf: its iteration order changes from one JVM to the next
+    faults = java.util.Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(faults, "faults")));
   }
 
   /** What can go wrong with one instance. */

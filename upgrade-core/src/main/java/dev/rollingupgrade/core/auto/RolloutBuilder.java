@@ -221,8 +221,10 @@ public final class RolloutBuilder {
     attributes.put("startedBy", startedBy.name());
     attributes.put("plan", RolloutJournal.writePlan(plan));
     targets.forEach((name, target) -> attributes.put("target:" + name, target.write()));
-    RolloutWalk rollout = new RolloutWalk(this, id, release, scheduler.now(), plan, Map.copyOf(models),
-        Map.copyOf(targets), lease, 0);
+    // insertion order kept: Map.copyOf's iteration order changes from one JVM to the next
+    RolloutWalk rollout = new RolloutWalk(this, id, release, scheduler.now(), plan,
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models)),
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targets)), lease, 0);
     rollout.start(attributes);
     return new ImageRollout(rollout);
   }

@@ -233,10 +233,10 @@ public final class FakeInstance {
     }
   }
 
-  /** Every installed extension and its version, by name. */
+  /** Every installed extension and its version, by name (sorted by name, so it prints the same everywhere). */
   public Map<String, String> extensionVersions() {
     synchronized (fleet) {
-      return Map.copyOf(extensionVersions);
+      return java.util.Collections.unmodifiableMap(new TreeMap<>(extensionVersions));
     }
   }
 
