@@ -19,10 +19,8 @@ import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.core.auto.RolloutStatus.MemberState;
 import dev.rollingupgrade.core.exec.SerialExecutor;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
-import dev.rollingupgrade.core.run.RunHeldException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,30 +40,30 @@ import org.slf4j.LoggerFactory;
 final class RolloutWalk {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutWalk.class);
 
-  private final RolloutBuilder cfg;
-  private final SerialExecutor executor;
-  private final String rolloutId;
+  final RolloutBuilder cfg;
+  final SerialExecutor executor;
+  final String rolloutId;
   private final String release;
   private final Instant startTime;
-  private final PhasePlan plan;
+  final PhasePlan plan;
   private final Map<String, ScaleSet> models;
   private final Map<String, MemberTarget> targets;
-  private final Map<String, String> regionOf = new LinkedHashMap<>();
+  final Map<String, String> regionOf = new LinkedHashMap<>();
   private final Map<String, Integer> phaseOf = new LinkedHashMap<>();
-  private final Map<String, MemberState> states = new LinkedHashMap<>();
+  final Map<String, MemberState> states = new LinkedHashMap<>();
   private final Map<String, ApiError> errors = new LinkedHashMap<>();
   private final Map<String, RollingUpgradeRun> runs = new LinkedHashMap<>();
-  private final Set<String> removed = new HashSet<>();
+  final Set<String> removed = new HashSet<>();
   private final Set<String> awaited = new HashSet<>();
   private final Map<String, Integer> waveAt = new LinkedHashMap<>();
   private final Map<String, Integer> outstanding = new LinkedHashMap<>();
-  private final Map<String, Integer> planIndex = new LinkedHashMap<>();
+  final Map<String, Integer> planIndex = new LinkedHashMap<>();
   private final RolloutFaults failures;
   private final CompletableFuture<RolloutStatus> completion = new CompletableFuture<>();
-  private final RolloutWriter writer;
-  private int phase;
-  private int regionsLeft;
-  private boolean cancelRequested;
+  final RolloutWriter writer;
+  int phase;
+  int regionsLeft;
+  boolean cancelRequested;
   private boolean ending;
   private ApiError fault;
   private RollingUpgradeStatusCode code = RollingUpgradeStatusCode.ROLLING_FORWARD;
@@ -192,7 +190,7 @@ final class RolloutWalk {
     }));
   }
 
-  private void startPhase(int number) {
+  void startPhase(int number) {
     if (stopping() || number > plan.phases().size()) {
       maybeEnd();
       return;
@@ -208,7 +206,7 @@ final class RolloutWalk {
     }
   }
 
-  private void startWave(RegionStep region, int wave) {
+  void startWave(RegionStep region, int wave) {
     if (stopping() || wave >= region.waves().size()) {
       regionDone();
       return;
@@ -241,7 +239,7 @@ final class RolloutWalk {
     });
   }
 
-  private void await(RegionStep region, int wave, List<String> sets) {
+  void await(RegionStep region, int wave, List<String> sets) {
     waveAt.put(region.region(), wave);
     outstanding.put(region.region(), sets.size());
     awaited.addAll(sets);
@@ -251,7 +249,7 @@ final class RolloutWalk {
    * Starts the set's run; once the rollout stops (a sibling's run could not start) the set stays
    * pending. False when the run could not start.
    */
-  private boolean launchUnlessStopping(String set) {
+  boolean launchUnlessStopping(String set) {
     if (stopping()) {
       if (awaited.remove(set)) {
         memberDone(set);
@@ -270,7 +268,7 @@ final class RolloutWalk {
     }
   }
 
-  private void attach(String set, RollingUpgradeRun run) {
+  void attach(String set, RollingUpgradeRun run) {
     runs.put(set, run);
     states.put(set, RUNNING);
     if (cancelRequested || removed.contains(set)) {
@@ -287,7 +285,7 @@ final class RolloutWalk {
   }
 
   /** A member's run ended: journalled before it is acted on, so a resume replays the ends in the order they were seen. */
-  private void ended(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error, Instant at) {
+  void ended(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error, Instant at) {
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("scaleSet", set);
     attributes.put("code", runCode.name());
@@ -298,7 +296,7 @@ final class RolloutWalk {
   }
 
   /** A member's end: its state, whether the rollout stops, the region's next wave. */
-  private void apply(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error, Instant at) {
+  void apply(String set, RollingUpgradeStatusCode runCode, Optional<ApiError> error, Instant at) {
     if (removed.contains(set) && runCode != RollingUpgradeStatusCode.FAULTED) {
       states.put(set, REMOVED); // its cancel came from the removal; a fault still counts
     } else if (runCode == RollingUpgradeStatusCode.COMPLETED) {
@@ -317,7 +315,7 @@ final class RolloutWalk {
   }
 
   /** A run that ended as its history entry says. */
-  private void endedAs(String set, UpgradeHistoryEntry entry) {
+  void endedAs(String set, UpgradeHistoryEntry entry) {
     ended(set, entry.runningStatus().flatMap(RunningStatus::code).orElse(RollingUpgradeStatusCode.FAULTED),
         entry.error(), entry.runningStatus().flatMap(RunningStatus::endTime).orElse(executor.now()));
   }
@@ -344,7 +342,7 @@ final class RolloutWalk {
   }
 
   /** Ends the rollout once nothing is in flight and nothing more will start. */
-  private void maybeEnd() {
+  void maybeEnd() {
     if (ending || states.values().stream().anyMatch(s -> s == RUNNING) || !awaited.isEmpty()
         || (!stopping() && phase <= plan.phases().size() && regionsLeft > 0)) {
       return;
@@ -385,132 +383,9 @@ final class RolloutWalk {
     return fault != null || failures.isEmpty() ? Optional.ofNullable(fault) : Optional.of(failures.first());
   }
 
-  /** Carries on from the journal's waves: earlier runs keep their outcome, the last wave of each region is awaited. */
+  /** Carries on from the journal: see {@link RolloutResume}. */
   void resume(List<RunRecord> records, Set<String> without) {
-    writer.keepLease();
-    Set<String> gone = new HashSet<>();
-    records.stream().filter(r -> r.kind().equals(RolloutJournal.REMOVED))
-        .forEach(r -> gone.add(r.attributes().get("scaleSet")));
-    List<String> toRemove = without.stream().filter(regionOf::containsKey).filter(set -> !gone.contains(set)).sorted()
-        .toList();
-    executor.execute(() -> removeThen(new java.util.ArrayDeque<>(toRemove), () -> resumeFrom(records, toRemove)));
-  }
-
-  /** Journals the removal of each set, then runs {@code then}. */
-  private void removeThen(java.util.Deque<String> left, Runnable then) {
-    String next = left.poll();
-    if (next == null) {
-      then.run();
-    } else {
-      writer.append(RolloutJournal.REMOVED, Map.of("scaleSet", next), () -> removeThen(left, then));
-    }
-  }
-
-  private void resumeFrom(List<RunRecord> records, List<String> removedNow) {
-    RolloutJournal.ResumePoint point = RolloutJournal.ResumePoint.of(records);
-    int reached = point.reached();
-    Map<String, RunRecord> lastWave = point.lastWave();
-    if (reached == 0) {
-      point.decisions().forEach(this::replay); // removals and a cancel before the first wave
-      removedNow.forEach(this::removedAgain);
-      startPhase(1);
-      return;
-    }
-    phase = reached;
-    Phase current = plan.phases().get(reached - 1);
-    regionsLeft = current.regions().size();
-    List<String> journalled = new ArrayList<>();
-    for (RunRecord wave : point.waves()) {
-      List<String> sets = RolloutJournal.readStrings(wave.attributes().get("scaleSets"));
-      if (lastWave.get(wave.attributes().get("region")) == wave
-          && Integer.parseInt(wave.attributes().get("phase")) == reached) {
-        RegionStep region = current.regions().stream()
-            .filter(r -> r.region().equals(wave.attributes().get("region"))).findFirst().orElseThrow();
-        await(region, Integer.parseInt(wave.attributes().get("wave")), sets);
-      }
-      journalled.addAll(sets);
-    }
-    // the ends, removals and cancel the rollout saw, in the order it saw them: the same decisions again
-    Set<String> seen = new HashSet<>();
-    for (RunRecord r : point.decisions()) {
-      replay(r);
-      if (r.kind().equals(RolloutJournal.MEMBER_ENDED)) {
-        seen.add(r.attributes().get("scaleSet"));
-      }
-    }
-    removedNow.forEach(this::removedAgain); // journalled just now, after everything above
-    // runs that ended unseen, earliest first (then in plan order); then the rest
-    List<String> unseen = new ArrayList<>(journalled.stream().filter(s -> !seen.contains(s)).toList());
-    Map<String, UpgradeHistoryEntry> finished = new LinkedHashMap<>();
-    unseen.forEach(set -> finalEntry(set).ifPresent(e -> finished.put(set, e)));
-    finished.entrySet().stream()
-        .sorted(Comparator.comparing((Map.Entry<String, UpgradeHistoryEntry> e) -> endOf(e.getValue()))
-            .thenComparing(e -> planIndex.get(e.getKey())))
-        .forEach(e -> endedAs(e.getKey(), e.getValue()));
-    unseen.stream().filter(set -> !finished.containsKey(set)).forEach(this::pickUp);
-    for (RegionStep region : current.regions()) {
-      if (!lastWave.containsKey(region.region())) {
-        startWave(region, 0); // a region of the phase that had not started its first wave
-      }
-    }
-    maybeEnd();
-  }
-
-  /** A journalled decision acted on again: a removal, a cancel, or a member's end. */
-  private void replay(RunRecord decision) {
-    switch (decision.kind()) {
-      case RolloutJournal.REMOVED -> removedAgain(decision.attributes().get("scaleSet"));
-      case RolloutJournal.CANCEL_REQUESTED -> cancelRequested = true;
-      default -> replayEnd(decision);
-    }
-  }
-
-  private void removedAgain(String set) {
-    removed.add(set);
-    if (states.get(set) == PENDING) {
-      states.put(set, REMOVED);
-    }
-  }
-
-  /** A journalled end; the run's own final record has the full error when there is one. */
-  private void replayEnd(RunRecord ended) {
-    String set = ended.attributes().get("scaleSet");
-    Optional<ApiError> error = finalEntry(set).flatMap(UpgradeHistoryEntry::error)
-        .or(() -> RolloutJournal.endError(ended));
-    apply(set, RollingUpgradeStatusCode.valueOf(ended.attributes().get("code")), error,
-        Instant.parse(ended.attributes().get("at")));
-  }
-
-  private Optional<UpgradeHistoryEntry> finalEntry(String set) {
-    List<RunRecord> journal = cfg.store.records(runId(set));
-    return journal.isEmpty() || !journal.get(journal.size() - 1).isFinal() ? Optional.empty()
-        : journal.get(journal.size() - 1).outcome().map(RunRecord.Outcome::historyEntry);
-  }
-
-  private Instant endOf(UpgradeHistoryEntry entry) {
-    return entry.runningStatus().flatMap(RunningStatus::endTime).orElse(executor.now());
-  }
-
-  /** A run the journal says was started and that has not ended: resumed, or started if it never was. */
-  private void pickUp(String set) {
-    List<RunRecord> journal = cfg.store.records(runId(set));
-    if (journal.isEmpty()) {
-      launchUnlessStopping(set); // the crash came between the wave's record and the run's first
-    } else if (journal.get(journal.size() - 1).isFinal()) {
-      endedAs(set, journal.get(journal.size() - 1).outcome().orElseThrow().historyEntry()); // ended while we waited
-    } else {
-      try {
-        attach(set, cfg.resumeRun(runId(set)));
-      } catch (RunHeldException held) {
-        // its old owner's lease outlives the rollout's: wait for it rather than fault the set
-        states.put(set, RUNNING);
-        executor.schedule(cfg.options.leaseDuration().dividedBy(3), () -> pickUp(set));
-      } catch (RuntimeException e) {
-        LOG.error("rollout {}: the run of {} cannot be resumed: {}", rolloutId, set, e.getMessage());
-        ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotResumed")
-            .message("the run of " + set + " cannot be resumed: " + e.getMessage()).build()), executor.now());
-      }
-    }
+    new RolloutResume(this).resume(records, without);
   }
 
   /** A rollout whose journal ends with its final record: only its status is left. */
@@ -543,7 +418,7 @@ final class RolloutWalk {
     completion.completeExceptionally(e);
   }
 
-  private String runId(String set) {
+  String runId(String set) {
     return rolloutId + "/" + set;
   }
 
