@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -75,7 +74,7 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
   private Cancellable nextPoll;
   private boolean closed;
 
-  private AutomaticOsUpgrades(Builder b) {
+  AutomaticOsUpgrades(AutomaticOsUpgradesBuilder b) {
     this.catalog = b.catalog;
     this.rollouts = b.rollouts;
     this.timing = b.timing;
@@ -86,8 +85,8 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
   }
 
   /** Starts configuring the service on {@code catalog}. */
-  public static Builder builder(ImageCatalog catalog) {
-    return new Builder(catalog);
+  public static AutomaticOsUpgradesBuilder builder(ImageCatalog catalog) {
+    return new AutomaticOsUpgradesBuilder(catalog);
   }
 
   /**
@@ -471,48 +470,6 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
       this.model = model;
       this.enabledAt = enabledAt;
       this.firstDelaySeconds = firstDelaySeconds;
-    }
-  }
-
-  /** Configures {@link AutomaticOsUpgrades}. Not thread-safe. */
-  public static final class Builder {
-    private final ImageCatalog catalog;
-    private RolloutBuilder rollouts;
-    private AutomaticUpgradeTiming timing = AutomaticUpgradeTiming.defaults();
-    private SupportedImages supported = SupportedImages.defaults();
-
-    private Builder(ImageCatalog catalog) {
-      this.catalog = Objects.requireNonNull(catalog, "catalog");
-    }
-
-    /** How rollouts are made: driver, health, scheduler, store, region pairs, preflight, listeners. Required. */
-    public Builder rollouts(RolloutBuilder rollouts) {
-      this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
-      return this;
-    }
-
-    /** When the catalog is read and rollouts start; {@link AutomaticUpgradeTiming#defaults()} unless given. */
-    public Builder timing(AutomaticUpgradeTiming timing) {
-      this.timing = Objects.requireNonNull(timing, "timing");
-      return this;
-    }
-
-    /** The platform images automatic upgrades accept; {@link SupportedImages#defaults()} unless given. */
-    public Builder supportedImages(SupportedImages supported) {
-      this.supported = Objects.requireNonNull(supported, "supported");
-      return this;
-    }
-
-    /**
-     * The service; it polls nothing until a set is enabled.
-     *
-     * @throws IllegalStateException if {@link #rollouts} is missing or lacks driver, health or scheduler
-     */
-    public AutomaticOsUpgrades build() {
-      if (rollouts == null) {
-        throw new IllegalStateException("automatic OS upgrades need rollouts(ImageRollout.builder()...) first");
-      }
-      return new AutomaticOsUpgrades(this);
     }
   }
 }
