@@ -177,6 +177,20 @@ public final class RolloutBuilder {
         "policy")));
   }
 
+  /**
+   * Like {@link #member(ScaleSet, String, String, RollingUpgradePolicy)} with the whole target:
+   * its {@code previousVersion} is what a failed instance gets back (e.g. the version the instances
+   * run now, when the model's {@code typeHandlerVersion} is older).
+   *
+   * @throws IllegalArgumentException as the other form
+   */
+  public RolloutBuilder member(ScaleSet set, TargetExtension target, RollingUpgradePolicy policy) {
+    set.virtualMachineProfile().extensionProfile().extensions().stream()
+        .filter(e -> e.name().equals(target.name())).findFirst().orElseThrow(() -> new IllegalArgumentException(
+            "scale set " + set.name() + " has no extension " + target.name()));
+    return member(set, MemberTarget.extension(target, Objects.requireNonNull(policy, "policy")));
+  }
+
   private RolloutBuilder member(ScaleSet set, MemberTarget target) {
     if (!targets.isEmpty() && targets.values().iterator().next().image().isPresent() != target.image().isPresent()) {
       throw new IllegalArgumentException("a rollout rolls one release: image members and extension members cannot "
@@ -285,6 +299,20 @@ public final class RolloutBuilder {
     return new ImageRollout(rollout);
   }
 
+  /** The extension each member of extension rollout {@code id} is rolled to, by set; empty for other journals. */
+  public Map<String, TargetExtension> extensionTargetsOf(String id) {
+    List<RunRecord> records = store.records(id);
+    Map<String, TargetExtension> targets = new LinkedHashMap<>();
+    if (!records.isEmpty() && records.get(0).kind().equals(RolloutJournal.STARTED)) {
+      records.get(0).attributes().forEach((key, value) -> {
+        if (key.startsWith("target:")) {
+          MemberTarget.read(value).extension().ifPresent(t -> targets.put(key.substring("target:".length()), t));
+        }
+      });
+    }
+    return targets;
+  }
+
   /** The scale sets rollout {@code id} journalled as its members; empty if it is not a rollout journal. */
   public List<String> membersOf(String id) {
     List<RunRecord> records = store.records(id);
@@ -338,8 +366,7 @@ public final class RolloutBuilder {
     RollingUpgrade run = RollingUpgrade.of(model).driver(driver).health(health).scheduler(scheduler).store(store)
         .options(options).startedBy(startedBy).runId(runId).partOf(rolloutId);
     if (target.extension().isPresent()) {
-      run.targetExtension(target.extension().get().name(), target.extension().get().version())
-          .policy(target.policy().orElseThrow());
+      run.targetExtension(target.extension().get()).policy(target.policy().orElseThrow());
     } else {
       run.targetImage(target.image().orElseThrow()).policy(policyOf(model));
     }

@@ -82,7 +82,11 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   private final Map<String, ScaleSet> models = new ConcurrentHashMap<>(); // read without the lock by recoveries
   private final Map<String, Watched> watched = new TreeMap<>();
   private final List<ImageRollout> started = new ArrayList<>();
-  private final java.util.Set<String> awaitingRecovery = new java.util.TreeSet<>();
+  // kept apart from the watch: a set disabled and enabled again while its batch finishes stays busy
+  private final Map<String, ImageRollout> busy = new TreeMap<>(); // set -> the rollout it is in
+  private final Map<String, String> busyExtension = new TreeMap<>(); // set -> the extension it rolls
+  private final Map<String, String> awaitingRecovery = new TreeMap<>(); // set -> unfinished rollout not resumed yet
+  private boolean pollAgain;
   private Cancellable nextPoll;
   private boolean polling;
   private boolean closed;
@@ -127,16 +131,27 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     java.util.Objects.requireNonNull(kind, "kind");
     ExtensionUpgradeRequirements.require(set, supported);
     models.put(set.name(), set);
+    // a rollout of the store this set is in, unfinished and not driven here: the set waits for recover()
+    List<String> unfinished = new ArrayList<>();
+    for (String id : runs.rollouts().unfinishedRollouts(true)) {
+      if (runs.rollouts().membersOf(id).contains(set.name())) {
+        unfinished.add(id);
+      }
+    }
     executor.runNow(() -> {
       Watched w = watched.computeIfAbsent(set.name(), n -> new Watched());
       w.model = set;
       w.kind = kind;
       w.extensions.keySet().removeIf(name -> optedIn(set, name).isEmpty());
-      if (w.rollout != null && optedIn(set, w.runExtension).isEmpty()) {
-        LOG.info("{}: extension {} opted out; its run is cancelled after its batch", set.name(), w.runExtension);
-        ImageRollout rollout = w.rollout;
+      unfinished.stream().filter(id -> started.stream().noneMatch(r -> r.rolloutId().equals(id) && !r.isFinished()))
+          .forEach(id -> awaitingRecovery.put(set.name(), id));
+      ImageRollout rollout = busy.get(set.name());
+      if (rollout != null && optedIn(set, busyExtension.get(set.name())).isEmpty()) {
+        LOG.info("{}: extension {} opted out; its run is cancelled after its batch", set.name(),
+            busyExtension.get(set.name()));
         executor.outside(() -> rollout.remove(set.name()));
       }
+      pollAgain = polling; // a poll in flight did not look at this set
       schedulePoll(Duration.ZERO);
     });
   }
@@ -145,9 +160,9 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   public void disable(String name) {
     models.remove(name);
     executor.runNow(() -> {
-      Watched w = watched.remove(name);
-      if (w != null && w.rollout != null) {
-        ImageRollout rollout = w.rollout;
+      watched.remove(name);
+      ImageRollout rollout = busy.get(name); // stays busy until that rollout ends
+      if (rollout != null) {
         executor.outside(() -> rollout.remove(name));
       }
     });
@@ -168,7 +183,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
       List<ExtensionUpgradeStatus> all = new ArrayList<>();
       for (Extension e : w.model.virtualMachineProfile().extensionProfile().extensions()) {
         if (e.enableAutomaticUpgrade()) {
-          all.add(w.ext(e).status(name, e.name(), e.name().equals(w.runExtension) && w.rollout != null));
+          all.add(w.ext(e).status(name, e.name(), e.name().equals(busyExtension.get(name)) && busy.containsKey(name)));
         }
       }
       return all;
@@ -212,29 +227,40 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     if (executor.read(() -> closed || started.stream().anyMatch(r -> r.rolloutId().equals(id) && !r.isFinished()))) {
       return Optional.empty(); // closed, or this service drives it already
     }
+    List<String> members = new ArrayList<>();
     try {
-      java.util.Set<String> without = new java.util.TreeSet<>(runs.rollouts().membersOf(id));
-      without.removeAll(models.keySet()); // disabled meanwhile, or not enabled again after the restart
+      members.addAll(runs.rollouts().membersOf(id));
+      executor.runNow(() -> members.forEach(n -> awaitingRecovery.put(n, id)));
+      java.util.Set<String> without = new java.util.TreeSet<>();
+      runs.rollouts().extensionTargetsOf(id).forEach((set, target) -> {
+        ScaleSet model = models.get(set);
+        // disabled, not enabled again after the restart, or its extension opted out meanwhile
+        if (model == null || optedIn(model, target.name()).filter(e -> e.publisher().equalsIgnoreCase(
+            target.publisher()) && e.type().equalsIgnoreCase(target.type())).isEmpty()) {
+          without.add(set);
+        }
+      });
       ImageRollout rollout = runs.rollouts().models(models::get).resume(id, without);
       executor.runNow(() -> {
-        awaitingRecovery.remove(id);
+        awaitingRecovery.values().removeIf(id::equals);
         started.removeIf(r -> r.rolloutId().equals(id)); // the handle that stopped here, if any
         track(rollout);
       });
       return Optional.of(rollout);
     } catch (IllegalArgumentException | RolloutJournalException e) {
       LOG.error("rollout {} cannot be resumed: {}", id, e.getMessage());
-      executor.runNow(() -> awaitingRecovery.remove(id));
+      executor.runNow(() -> awaitingRecovery.values().removeIf(id::equals));
     } catch (RuntimeException e) {
       LOG.info("rollout {} is not resumed yet ({}); trying again in {}", id, e.getMessage(), runs.leaseThird());
-      executor.runNow(() -> {
-        awaitingRecovery.add(id);
-        if (!closed) {
-          executor.schedule(runs.leaseThird(), () -> executor.outside(() -> tryResume(id)));
-        }
-      });
+      executor.runNow(() -> retryResume(id));
     }
     return Optional.empty();
+  }
+
+  private void retryResume(String id) {
+    if (!closed) {
+      executor.schedule(runs.leaseThird(), () -> executor.outside(() -> tryResume(id)));
+    }
   }
 
   /** Stops watching; runs in flight go on. */
@@ -285,7 +311,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   /** Reads what the set's instances run and what the catalog publishes for each opted-in extension. */
   private void look(String name, Runnable done) {
     Watched w = watched.get(name);
-    if (w == null || w.rollout != null) {
+    if (w == null || busy.containsKey(name) || awaitingRecovery.containsKey(name)) {
       done.run();
       return;
     }
@@ -323,7 +349,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   }
 
   private void learn(String name, ExtensionState x, Extension e, List<String> published) {
-    x.target = ExtensionVersions.next(e, x.installed, published).orElse(null);
+    x.target(ExtensionVersions.next(e, x.installed, published).orElse(null));
     Optional<String> major = ExtensionVersions.newerMajor(e, published);
     if (major.isPresent() && !major.get().equals(x.announcedMajor)) {
       x.announcedMajor = major.get();
@@ -355,12 +381,12 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     Map<String, List<String[]>> releases = new TreeMap<>(); // release -> {set, extension, version}
     for (var entry : watched.entrySet()) {
       Watched w = entry.getValue();
-      if (w.rollout != null || !awaitingRecovery.isEmpty()) {
-        continue; // one extension of a set at a time; nothing new while a rollout waits to be resumed
+      if (busy.containsKey(entry.getKey()) || awaitingRecovery.containsKey(entry.getKey())) {
+        continue; // one extension of a set at a time; nothing new while its rollout waits to be resumed
       }
       for (Extension e : w.model.virtualMachineProfile().extensionProfile().extensions()) {
         ExtensionState x = w.extensions.get(e.name());
-        if (!e.enableAutomaticUpgrade() || x == null || x.target == null) {
+        if (!e.enableAutomaticUpgrade() || x == null || x.target == null || x.settled) {
           continue;
         }
         Instant notBefore = x.notBefore().orElse(now);
@@ -368,21 +394,25 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
           wake = notBefore.isBefore(wake) ? notBefore : wake;
           continue;
         }
-        x.heldUntil = null; // its wait is over
+        x.hold(null); // its wait is over
         String release = (e.publisher() + "/" + e.type()).toLowerCase(java.util.Locale.ROOT) + "@" + x.target;
         releases.computeIfAbsent(release, k -> new ArrayList<>()).add(new String[] {entry.getKey(), e.name(), x.target});
         break;
       }
     }
     releases.forEach((release, members) -> start(release, members));
-    schedulePoll(Duration.between(now, wake));
+    schedulePoll(pollAgain ? Duration.ZERO : Duration.between(now, wake));
+    pollAgain = false;
   }
 
   private void start(String release, List<String[]> members) {
     RolloutBuilder b = runs.rollouts();
     for (String[] m : members) {
       Watched w = watched.get(m[0]);
-      b.member(w.model, m[1], m[2], w.kind.policy());
+      Extension e = optedIn(w.model, m[1]).orElseThrow();
+      // a failed instance gets back what the instances run now, not the model's older typeHandlerVersion
+      b.member(w.model, TargetExtension.builder().from(TargetExtension.of(e, m[2]))
+          .previousVersion(w.extensions.get(m[1]).installed).build(), w.kind.policy());
     }
     try {
       ImageRollout rollout = b.start();
@@ -391,7 +421,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     } catch (RuntimeException ex) {
       LOG.error("the rollout of {} could not start: {}", release, ex.getMessage());
       Instant retry = executor.now().plus(retryInterval);
-      members.forEach(m -> watched.get(m[0]).extensions.get(m[1]).heldUntil = retry);
+      members.forEach(m -> watched.get(m[0]).extensions.get(m[1]).hold(retry));
     }
   }
 
@@ -399,18 +429,17 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     started.add(rollout);
     RolloutStatus at = rollout.status();
     for (RolloutStatus.Member m : at.members()) {
-      Watched w = watched.get(m.scaleSetName());
-      if (w != null) {
-        w.rollout = rollout;
-        w.runExtension = rollout.targetExtension(m.scaleSetName()).map(TargetExtension::name).orElse(null);
+      if (m.state() != RolloutStatus.MemberState.REMOVED) {
+        busy.put(m.scaleSetName(), rollout);
+        rollout.targetExtension(m.scaleSetName()).ifPresent(t -> busyExtension.put(m.scaleSetName(), t.name()));
       }
     }
     rollout.completion().whenComplete((status, failure) -> executor.execute(() -> {
       if (failure != null) {
         // it stopped on this host (store or lease trouble): resume it once its lease is free
         LOG.error("rollout {} stopped on this host; resuming it once its lease expires", rollout.rolloutId());
-        awaitingRecovery.add(rollout.rolloutId());
-        executor.schedule(runs.leaseThird(), () -> executor.outside(() -> tryResume(rollout.rolloutId())));
+        at.members().forEach(m -> awaitingRecovery.put(m.scaleSetName(), rollout.rolloutId()));
+        retryResume(rollout.rolloutId());
       }
       ended(rollout, status);
     }));
@@ -419,26 +448,24 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   /** A rollout ended: failed members wait for their retry; untouched ones as long. */
   private void ended(ImageRollout rollout, RolloutStatus status) {
     Instant retry = executor.now().plus(retryInterval);
-    for (var entry : watched.entrySet()) {
-      Watched w = entry.getValue();
-      if (w.rollout != rollout) {
-        continue;
-      }
-      w.rollout = null;
-      String name = entry.getKey();
-      ExtensionState x = w.extensions.get(w.runExtension);
+    List<String> members = busy.entrySet().stream().filter(e -> e.getValue() == rollout).map(Map.Entry::getKey).toList();
+    for (String name : members) {
+      busy.remove(name);
+      String extension = busyExtension.remove(name);
+      Watched w = watched.get(name);
+      ExtensionState x = w == null || extension == null ? null : w.extensions.get(extension);
       RolloutStatus.MemberState state = status == null ? null : status.member(name).map(RolloutStatus.Member::state)
           .orElse(null);
       if (x == null || state == null || state == RolloutStatus.MemberState.REMOVED) {
         continue;
       }
-      if (state == RolloutStatus.MemberState.PENDING || state == RolloutStatus.MemberState.CANCELLED) {
-        x.heldUntil = retry; // untouched: its rollout stopped elsewhere
+      if (state == RolloutStatus.MemberState.PENDING) {
+        x.hold(retry); // untouched: its rollout stopped elsewhere
         continue;
       }
-      retries(name, w.runExtension, x);
+      retries(name, extension, x);
       if (x.attempts > 0) {
-        emit(UpgradeEventType.EXTENSION_RETRY_SCHEDULED, name, w.runExtension + " " + x.target + ": attempt "
+        emit(UpgradeEventType.EXTENSION_RETRY_SCHEDULED, name, extension + " " + x.target + ": attempt "
             + x.attempts + " failed (" + x.lastError.code().orElse("") + ": " + x.lastError.message().orElse("")
             + "); next attempt at " + x.nextAttempt);
       }
@@ -470,8 +497,6 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     ScaleSet model;
     VmGroupKind kind = VmGroupKind.SCALE_SET;
     final Map<String, ExtensionState> extensions = new TreeMap<>();
-    ImageRollout rollout; // the rollout the set is in, if any
-    String runExtension;
 
     ExtensionState ext(Extension e) {
       return extensions.computeIfAbsent(e.name(), n -> new ExtensionState(e.typeHandlerVersion()));

@@ -21,16 +21,37 @@ final class ExtensionState {
   int attempts;
   ApiError lastError;
   Instant nextAttempt;
-  Instant heldUntil; // untouched by a rollout that stopped elsewhere: not before
+  Instant heldUntil; // untouched by a rollout that stopped elsewhere: not before (for heldTarget only)
+  String heldTarget;
+  boolean settled; // the newest run of the target completed: not run again until a newer version
 
   ExtensionState(String installed) {
     this.installed = installed;
   }
 
-  /** The lowest version the instances report (the one still to upgrade somewhere); the model's if none reports one. */
+  /**
+   * The lowest version the instances an upgrade may touch report (protected ones never are); the
+   * model's if none reports one.
+   */
   static String installed(List<Instance> instances, Extension e) {
-    return instances.stream().map(i -> i.appliedExtensionVersions().get(e.name())).filter(v -> v != null)
+    return instances.stream().filter(i -> !i.protectFromScaleSetActions())
+        .map(i -> i.appliedExtensionVersions().get(e.name())).filter(v -> v != null)
         .min(Versions.ORDER).orElse(e.typeHandlerVersion());
+  }
+
+  /** A new target from the catalog: a hold for another target no longer applies. */
+  void target(String newTarget) {
+    target = newTarget;
+    if (heldTarget != null && !heldTarget.equals(newTarget)) {
+      heldUntil = null;
+      heldTarget = null;
+    }
+  }
+
+  /** Untouched because the release's rollout stopped elsewhere: not before {@code until}. */
+  void hold(Instant until) {
+    heldUntil = until;
+    heldTarget = target;
   }
 
   /**
@@ -41,18 +62,32 @@ final class ExtensionState {
     attempts = 0;
     lastError = null;
     nextAttempt = null;
+    settled = false;
     if (target == null) {
       return;
     }
     for (UpgradeHistoryEntry h : history) {
-      if (h.targetExtension().filter(t -> t.version().equals(target)).isEmpty() || !failed(h)) {
-        break; // an older version's runs, or a success: no failures of this target before
+      if (h.targetExtension().filter(t -> t.version().equals(target)).isEmpty()) {
+        break; // an older version's runs: no attempts at this target before
+      }
+      RollingUpgradeStatusCode code = h.runningStatus().flatMap(RunningStatus::code).orElse(null);
+      if (code == RollingUpgradeStatusCode.CANCELLED) {
+        continue; // opted out or disabled: not an attempt that failed
+      }
+      if (!failed(h)) {
+        settled = attempts == 0; // its newest run completed: what it left (protected VMs) stays
+        break;
       }
       if (attempts++ == 0) {
-        lastError = h.error().orElse(ApiError.builder().code("InstancesRolledBack")
-            .message(h.rollbackInfo().map(r -> r.successfullyRolledbackInstanceCount()).orElse(0)
-                + " instances were not healthy with it and got the previous version back").build());
-        nextAttempt = h.runningStatus().flatMap(RunningStatus::endTime).orElse(now).plus(retryInterval);
+        int rolledBack = h.rollbackInfo().map(r -> r.successfullyRolledbackInstanceCount()).orElse(0);
+        int failedCount = h.progress().map(p -> p.failedInstanceCount()).orElse(0);
+        lastError = h.error().orElse(ApiError.builder().code(rolledBack > 0 ? "InstancesRolledBack" : "InstancesFailed")
+            .message(failedCount + " instances failed with it" + (rolledBack > 0 ? ", " + rolledBack
+                + " got the previous version back" : "")).build());
+        // an entry without an end (written by an older store) counts from its start, never from now
+        Instant ended = h.runningStatus().flatMap(RunningStatus::endTime)
+            .or(() -> h.runningStatus().flatMap(RunningStatus::startTime)).orElse(Instant.EPOCH);
+        nextAttempt = ended.plus(retryInterval);
       }
     }
   }
@@ -64,7 +99,7 @@ final class ExtensionState {
 
   ExtensionUpgradeStatus status(String set, String name, boolean running) {
     ExtensionUpgradeStatus.State state = running ? ExtensionUpgradeStatus.State.RUNNING
-        : target == null ? ExtensionUpgradeStatus.State.UP_TO_DATE
+        : target == null || settled ? ExtensionUpgradeStatus.State.UP_TO_DATE
         : attempts > 0 || heldUntil != null ? ExtensionUpgradeStatus.State.WAITING_TO_RETRY
         : ExtensionUpgradeStatus.State.PENDING;
     return new ExtensionUpgradeStatus(set, name, installed, Optional.ofNullable(target), state, attempts,

@@ -186,7 +186,23 @@ public final class RollingUpgrade {
             + " in properties.virtualMachineProfile.extensionProfile.extensions (it has "
             + scaleSet.virtualMachineProfile().extensionProfile().extensions().stream().map(Extension::name).toList()
             + ")"));
-    this.extension = TargetExtension.of(ext, version);
+    return targetExtension(TargetExtension.of(ext, version));
+  }
+
+  /**
+   * {@link #targetExtension(String, String)} with the whole target: its {@code previousVersion} is
+   * what a failed instance gets back.
+   *
+   * @throws IllegalArgumentException if the model has no extension of that name
+   */
+  public RollingUpgrade targetExtension(TargetExtension target) {
+    boolean known = scaleSet.virtualMachineProfile().extensionProfile().extensions().stream()
+        .anyMatch(e -> e.name().equals(target.name()));
+    if (!known) {
+      throw new IllegalArgumentException("scale set " + scaleSet.name() + " has no extension " + target.name()
+          + " in properties.virtualMachineProfile.extensionProfile.extensions");
+    }
+    this.extension = target;
     this.kind = UpgradeKind.EXTENSION;
     return this;
   }

@@ -114,4 +114,19 @@ class ExtensionRolloutAcrossRegionsTest {
     assertThat(cloud.fleets()).allSatisfy(f -> assertThat(f.instances())
         .allMatch(i -> i.extensionVersion("agent").orElseThrow().equals("9.10.4")));
   }
+
+  @Test
+  void aNewerVersionReleasesTheSetsHeldByAStoppedRollout() {
+    cloudOfFourRegions();
+    cloud.fleet("eastus-a").instances("0", "1").breakWith("agent", "9.10.4");
+    clock.advanceBy(Duration.ofHours(8));
+    assertThat(auto.status("westeurope-a").get(0).state()).isEqualTo(State.WAITING_TO_RETRY);
+    for (String region : REGIONS) {
+      cloud.publishExtensionVersions(region, AutomaticExtensionUpgradeRulesTest.AGENT_PUBLISHER, "DependencyAgentLinux",
+          "9.10.5");
+    }
+    clock.advanceBy(Duration.ofHours(8)); // far less than the 3 days of the hold
+    assertThat(cloud.fleets()).allSatisfy(f -> assertThat(f.instances())
+        .allMatch(i -> i.extensionVersion("agent").orElseThrow().equals("9.10.5")));
+  }
 }
