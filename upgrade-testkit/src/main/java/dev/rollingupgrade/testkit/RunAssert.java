@@ -76,7 +76,8 @@ public final class RunAssert {
 
   /** Exactly these instances were rolled back (in any order): OS disk restored, or previous extension version reinstalled. */
   public RunAssert hasRolledBack(String... instanceIds) {
-    return run.targetExtension().map(x -> sameIds("rolled back", extensionSetTo(x.previousVersion()), instanceIds))
+    return run.targetExtension().map(x -> sameIds("rolled back", extensionSetTo(x.version()).negate()
+            .and(c -> c.kind() == DriverCall.Kind.SET_EXTENSION_VERSION), instanceIds))
         .orElseGet(() -> sameIds("rolled back", c -> c.kind() == DriverCall.Kind.RESTORE_OS_DISK, instanceIds));
   }
 

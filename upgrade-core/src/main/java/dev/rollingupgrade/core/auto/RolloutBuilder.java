@@ -347,9 +347,19 @@ public final class RolloutBuilder {
       if (records.isEmpty() || !records.get(0).kind().equals(RolloutJournal.STARTED)) {
         continue;
       }
-      boolean ofExtensions = records.get(0).attributes().entrySet().stream()
-          .filter(e -> e.getKey().startsWith("target:")).findFirst()
-          .map(e -> MemberTarget.read(e.getValue()).extension().isPresent()).orElse(false);
+      boolean ofExtensions;
+      try {
+        ofExtensions = records.get(0).attributes().entrySet().stream()
+            .filter(e -> e.getKey().startsWith("target:")).findFirst()
+            .map(e -> MemberTarget.read(e.getValue()).extension().isPresent()).orElse(false);
+      } catch (RuntimeException e) {
+        if (extensions == null) {
+          ids.add(id); // unreadable: resume(id) says why
+        } else {
+          LOG.warn("rollout {} has an unreadable target in its journal: left out ({})", id, e.getMessage());
+        }
+        continue;
+      }
       if (extensions == null || extensions == ofExtensions) {
         ids.add(id);
       }

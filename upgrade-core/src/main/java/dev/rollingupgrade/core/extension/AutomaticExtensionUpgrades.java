@@ -87,6 +87,9 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   private final Map<String, String> busyExtension = new TreeMap<>(); // set -> the extension it rolls
   private final Map<String, String> awaitingRecovery = new TreeMap<>(); // set -> unfinished rollout not resumed yet
   private boolean pollAgain;
+  private boolean recovered; // recover() ran: enable() no longer looks for unfinished rollouts
+  private boolean selfRecoveryScheduled;
+  private Map<String, String> unfinishedMembers; // set -> unfinished rollout, read once before recover()
   private Cancellable nextPoll;
   private boolean polling;
   private boolean closed;
@@ -130,21 +133,27 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   public void enable(ScaleSet set, VmGroupKind kind) {
     java.util.Objects.requireNonNull(kind, "kind");
     ExtensionUpgradeRequirements.require(set, supported);
+    // before the first recover(): a set of an unfinished rollout of the store waits for it
+    Optional<String> unfinished = executor.read(() -> recovered) ? Optional.empty() : unfinishedRolloutOf(set.name());
     models.put(set.name(), set);
-    // a rollout of the store this set is in, unfinished and not driven here: the set waits for recover()
-    List<String> unfinished = new ArrayList<>();
-    for (String id : runs.rollouts().unfinishedRollouts(true)) {
-      if (runs.rollouts().membersOf(id).contains(set.name())) {
-        unfinished.add(id);
-      }
-    }
     executor.runNow(() -> {
       Watched w = watched.computeIfAbsent(set.name(), n -> new Watched());
       w.model = set;
       w.kind = kind;
       w.extensions.keySet().removeIf(name -> optedIn(set, name).isEmpty());
-      unfinished.stream().filter(id -> started.stream().noneMatch(r -> r.rolloutId().equals(id) && !r.isFinished()))
-          .forEach(id -> awaitingRecovery.put(set.name(), id));
+      unfinished.filter(id -> !recovered).ifPresent(id -> {
+        LOG.warn("{} is a member of unfinished rollout {}: it waits for recover() (done by the service itself "
+            + "after {} if nobody calls it)", set.name(), id, pollInterval);
+        awaitingRecovery.put(set.name(), id);
+        if (!selfRecoveryScheduled) {
+          selfRecoveryScheduled = true; // the host forgot recover(): the service does it once the sets had time
+          executor.schedule(pollInterval, () -> executor.outside(() -> {
+            if (!executor.read(() -> recovered || closed)) {
+              recover();
+            }
+          }));
+        }
+      });
       ImageRollout rollout = busy.get(set.name());
       if (rollout != null && optedIn(set, busyExtension.get(set.name())).isEmpty()) {
         LOG.info("{}: extension {} opted out; its run is cancelled after its batch", set.name(),
@@ -154,6 +163,26 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
       pollAgain = polling; // a poll in flight did not look at this set
       schedulePoll(Duration.ZERO);
     });
+  }
+
+  /** The unfinished extension rollout of the store {@code set} is a member of, read once; a store error counts as none. */
+  private Optional<String> unfinishedRolloutOf(String set) {
+    Map<String, String> members = executor.read(() -> unfinishedMembers);
+    if (members == null) {
+      members = new TreeMap<>();
+      try {
+        for (String id : runs.rollouts().unfinishedRollouts(true)) {
+          for (String name : runs.rollouts().membersOf(id)) {
+            members.putIfAbsent(name, id);
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("cannot read the store's unfinished rollouts ({}); recover() will", e.toString());
+      }
+      Map<String, String> read = members;
+      executor.runNow(() -> unfinishedMembers = read);
+    }
+    return Optional.ofNullable(members.get(set));
   }
 
   /** Stops the watch of scale set {@code name}; its run in flight is cancelled (its batch finishes). */
@@ -183,7 +212,11 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
       List<ExtensionUpgradeStatus> all = new ArrayList<>();
       for (Extension e : w.model.virtualMachineProfile().extensionProfile().extensions()) {
         if (e.enableAutomaticUpgrade()) {
-          all.add(w.ext(e).status(name, e.name(), e.name().equals(busyExtension.get(name)) && busy.containsKey(name)));
+          ExtensionUpgradeStatus st = w.ext(e).status(name, e.name(), e.name().equals(busyExtension.get(name))
+              && busy.containsKey(name));
+          all.add(awaitingRecovery.containsKey(name) ? new ExtensionUpgradeStatus(st.scaleSet(), st.extension(),
+              st.installed(), st.target(), ExtensionUpgradeStatus.State.AWAITING_RECOVERY, st.attempts(),
+              st.lastError(), st.nextAttempt(), st.newerMajor()) : st);
         }
       }
       return all;
@@ -212,7 +245,13 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
    */
   public List<ImageRollout> recover() {
     List<ImageRollout> resumed = new ArrayList<>();
-    for (String id : runs.rollouts().unfinishedRollouts(true)) {
+    List<String> ids = runs.rollouts().unfinishedRollouts(true);
+    // sets waiting for a rollout that finished meanwhile wait no longer
+    executor.runNow(() -> {
+      recovered = true;
+      awaitingRecovery.values().removeIf(id -> !ids.contains(id));
+    });
+    for (String id : ids) {
       tryResume(id).ifPresent(resumed::add);
     }
     return resumed;
@@ -288,7 +327,8 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
 
   private void poll() {
     if (closed || polling) {
-      return; // one poll at a time; the one in flight schedules the next
+      pollAgain = polling; // one poll at a time; the one in flight polls again at its end
+      return;
     }
     List<String> names = new ArrayList<>(watched.keySet());
     if (names.isEmpty()) {
@@ -386,7 +426,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
       }
       for (Extension e : w.model.virtualMachineProfile().extensionProfile().extensions()) {
         ExtensionState x = w.extensions.get(e.name());
-        if (!e.enableAutomaticUpgrade() || x == null || x.target == null || x.settled) {
+        if (!e.enableAutomaticUpgrade() || x == null || x.target == null) {
           continue;
         }
         Instant notBefore = x.notBefore().orElse(now);

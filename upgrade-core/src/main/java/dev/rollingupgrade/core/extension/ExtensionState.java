@@ -23,7 +23,6 @@ final class ExtensionState {
   Instant nextAttempt;
   Instant heldUntil; // untouched by a rollout that stopped elsewhere: not before (for heldTarget only)
   String heldTarget;
-  boolean settled; // the newest run of the target completed: not run again until a newer version
 
   ExtensionState(String installed) {
     this.installed = installed;
@@ -62,7 +61,6 @@ final class ExtensionState {
     attempts = 0;
     lastError = null;
     nextAttempt = null;
-    settled = false;
     if (target == null) {
       return;
     }
@@ -75,7 +73,10 @@ final class ExtensionState {
         continue; // opted out or disabled: not an attempt that failed
       }
       if (!failed(h)) {
-        settled = attempts == 0; // its newest run completed: what it left (protected VMs) stays
+        if (attempts == 0) {
+          // its newest run completed and some VMs are behind again (reimaged, added): not before the interval
+          nextAttempt = h.runningStatus().flatMap(RunningStatus::endTime).orElse(Instant.EPOCH).plus(retryInterval);
+        }
         break;
       }
       if (attempts++ == 0) {
@@ -99,7 +100,7 @@ final class ExtensionState {
 
   ExtensionUpgradeStatus status(String set, String name, boolean running) {
     ExtensionUpgradeStatus.State state = running ? ExtensionUpgradeStatus.State.RUNNING
-        : target == null || settled ? ExtensionUpgradeStatus.State.UP_TO_DATE
+        : target == null ? ExtensionUpgradeStatus.State.UP_TO_DATE
         : attempts > 0 || heldUntil != null ? ExtensionUpgradeStatus.State.WAITING_TO_RETRY
         : ExtensionUpgradeStatus.State.PENDING;
     return new ExtensionUpgradeStatus(set, name, installed, Optional.ofNullable(target), state, attempts,

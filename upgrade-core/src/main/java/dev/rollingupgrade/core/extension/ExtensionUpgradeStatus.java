@@ -30,7 +30,9 @@ public record ExtensionUpgradeStatus(String scaleSet, String extension, String i
     PENDING,
     /** Its run is in flight. */
     RUNNING,
-    /** The last attempt failed; the next one is at {@code nextAttempt}. */
-    WAITING_TO_RETRY
+    /** The last attempt failed, or its rollout stopped elsewhere; the next one is at {@code nextAttempt}. */
+    WAITING_TO_RETRY,
+    /** The set is a member of a rollout that did not finish before its host stopped: call {@code recover()}. */
+    AWAITING_RECOVERY
   }
 }

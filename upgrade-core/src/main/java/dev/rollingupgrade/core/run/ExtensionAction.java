@@ -6,25 +6,37 @@ import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.Versions;
 import dev.rollingupgrade.api.spi.InstanceDriver;
 import dev.rollingupgrade.api.status.TargetExtension;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An extension run: sets one extension of the model to the target version; undo reinstalls the
- * previous version. An instance reporting the target version or a later one is at the target
- * (never downgraded).
+ * version the instance had when it was listed (the target's {@code previousVersion} when that is
+ * not known, e.g. after a resume). An instance reporting the target version or a later one is at
+ * the target (never downgraded).
  */
-record ExtensionAction(TargetExtension target, Extension extension) implements UpgradeAction {
+final class ExtensionAction implements UpgradeAction {
+  private final TargetExtension target;
+  private final Extension extension;
+  private final Map<String, String> listedVersions = new ConcurrentHashMap<>(); // instance -> version when listed
+
   ExtensionAction(TargetExtension target, ScaleSet model) {
-    this(target, model.virtualMachineProfile().extensionProfile().extensions().stream()
+    this.target = target;
+    this.extension = model.virtualMachineProfile().extensionProfile().extensions().stream()
         .filter(e -> e.name().equals(target.name())).findFirst()
         .orElseThrow(() -> new IllegalStateException("the model of " + model.name() + " has no extension "
-            + target.name())));
+            + target.name()));
   }
 
   @Override
   public boolean atTarget(Instance instance) {
     String installed = instance.appliedExtensionVersions().get(target.name());
-    return installed != null && Versions.compare(installed, target.version()) >= 0;
+    boolean at = installed != null && Versions.compare(installed, target.version()) >= 0;
+    if (installed != null && !at) {
+      listedVersions.putIfAbsent(instance.instanceId(), installed); // what an undo gives back
+    }
+    return at;
   }
 
   @Override
@@ -39,7 +51,8 @@ record ExtensionAction(TargetExtension target, Extension extension) implements U
 
   @Override
   public CompletionStage<Void> undo(InstanceDriver driver, String scaleSetName, String instanceId) {
-    return driver.setExtensionVersion(scaleSetName, instanceId, extension, target.previousVersion());
+    return driver.setExtensionVersion(scaleSetName, instanceId, extension,
+        listedVersions.getOrDefault(instanceId, target.previousVersion()));
   }
 
   @Override
@@ -49,6 +62,6 @@ record ExtensionAction(TargetExtension target, Extension extension) implements U
 
   @Override
   public String undoDescription() {
-    return "reinstalling " + target.name() + " " + target.previousVersion();
+    return "reinstalling the previous version of " + target.name();
   }
 }

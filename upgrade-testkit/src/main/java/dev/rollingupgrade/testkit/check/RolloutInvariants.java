@@ -216,9 +216,9 @@ public final class RolloutInvariants {
       if (!candidates.contains(id)) {
         v.add("never touched: " + call.kind() + " of " + id + " at " + call.time() + ", which is protected or already at the target");
       }
-      // an extension run's undo reinstalls the previous version
+      // an extension run's undo reinstalls a version other than the target (the one the instance had)
       boolean undo = call.kind() == DriverCall.Kind.RESTORE_OS_DISK || extension.filter(x ->
-          call.kind() == DriverCall.Kind.SET_EXTENSION_VERSION && call.detail().equals(x.name() + "=" + x.previousVersion()))
+          call.kind() == DriverCall.Kind.SET_EXTENSION_VERSION && !call.detail().equals(x.name() + "=" + x.version()))
           .isPresent();
       if (undo) {
         if (!failedIds.contains(id)) {
