@@ -2,11 +2,9 @@ package dev.rollingupgrade.core.extension;
 
 import dev.rollingupgrade.api.Extension;
 import dev.rollingupgrade.api.ScaleSet;
-import dev.rollingupgrade.api.event.UpgradeEvent;
 import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.spi.Cancellable;
 import dev.rollingupgrade.api.spi.ExtensionCatalog;
-import dev.rollingupgrade.api.spi.UpgradeListener;
 import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.core.auto.ImageRollout;
 import dev.rollingupgrade.core.auto.RegionPairs;
@@ -43,33 +41,24 @@ import org.slf4j.LoggerFactory;
  * auto.recover();            // after a restart: enable the sets first, then pick up runs in flight
  * }</pre>
  *
- * <p>Every {@code pollInterval} it lists each set's instances (what they run) and asks the
- * catalog for each opted-in extension's versions in the set's region; a newer version within the
- * extension's major ({@link ExtensionVersions}) is due. The due sets of one release (publisher,
- * type and version) are rolled together by one {@link ImageRollout}, availability first: regions
- * in phases (geo pairs never together, a phase only after the previous one succeeded), zones of a
- * region one after another. Each set's part is its own platform run
- * ({@code RollingUpgrade.targetExtension}) with the batch rules of its {@link VmGroupKind}, a
- * health wait per instance, and the previous version reinstalled where health does not come. A
- * set's extensions are upgraded one after another; one failing does not stop the next. A failed upgrade (the run faulted, or an instance was
- * rolled back) is tried again {@code retryInterval} after it ended (3 days by default), until it
- * succeeds, the extension is opted out, or a newer version supersedes it. Attempts, the last
- * error and the next attempt are read from the store's history of the extension, so they survive
- * a restart. A newer major is reported ({@link UpgradeEventType#EXTENSION_MAJOR_AVAILABLE}), never
- * applied. Opting an extension out ({@link #enable} with the updated model) or disabling the set
- * cancels its run in flight (the batch finishes). Thread-safe; deterministic on a virtual
- * scheduler.
- *
- * <p>Availability sets and standalone VMs are enabled with their {@link VmGroupKind}. A set left
- * untouched because its rollout stopped elsewhere is tried again after {@code retryInterval}.
+ * <p>Every {@code pollInterval} it lists each group's VMs and asks the catalog for each opted-in
+ * extension's versions in the group's region; a newer version within the extension's major
+ * ({@link ExtensionVersions}) is due. The due groups of one release are rolled by one
+ * {@link ImageRollout}, availability first (phases, geo pairs apart, zones one at a time), each
+ * by its own platform run with the batch rules of its {@link VmGroupKind}; a VM that is not
+ * healthy in time gets its previous version back. A group's extensions go one after another,
+ * independently. A failed upgrade is tried again {@code retryInterval} (3 days) after it ended,
+ * until it succeeds, is opted out, or a newer version supersedes it; attempts, last error and next
+ * attempt come from the store's history, so they survive a restart. A newer major is only
+ * reported ({@link UpgradeEventType#EXTENSION_MAJOR_AVAILABLE}). Opting out ({@link #enable} with
+ * the updated model) or disabling cancels the run in flight after its batch. Thread-safe;
+ * deterministic on a virtual scheduler. See docs/automatic-extension-upgrades.md.
  */
 public final class AutomaticExtensionUpgrades implements AutoCloseable {
   /** Azure retries a failed extension upgrade every few days; this SDK waits 3 days unless told. */
   public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofDays(3);
   /** How often the catalog is read unless told. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(15);
-  /** The group the service's runs belong to: {@code RolloutRecovery.resumeAll()} leaves them to {@link #recover()}. */
-  public static final String RUN_GROUP = "automatic-extension-upgrades";
 
   private static final Logger LOG = LoggerFactory.getLogger(AutomaticExtensionUpgrades.class);
 
@@ -80,7 +69,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   private final Duration retryInterval;
   private final SerialExecutor executor;
   private final Map<String, ScaleSet> models = new ConcurrentHashMap<>(); // read without the lock by recoveries
-  private final Map<String, Watched> watched = new TreeMap<>();
+  private final Map<String, WatchedGroup> watched = new TreeMap<>();
   private final List<ImageRollout> started = new ArrayList<>();
   // kept apart from the watch: a set disabled and enabled again while its batch finishes stays busy
   private final Map<String, ImageRollout> busy = new TreeMap<>(); // set -> the rollout it is in
@@ -102,7 +91,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     this.retryInterval = b.retryInterval;
     runs.requireAll();
     this.executor = new SerialExecutor(runs.scheduler, e -> LOG.error("automatic extension upgrades: {}", e.toString(), e));
-    executor.mdc("service", RUN_GROUP);
+    executor.mdc("service", "automatic-extension-upgrades");
   }
 
   /** Starts configuring the service on {@code catalog}. */
@@ -137,10 +126,10 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     Optional<String> unfinished = executor.read(() -> recovered) ? Optional.empty() : unfinishedRolloutOf(set.name());
     models.put(set.name(), set);
     executor.runNow(() -> {
-      Watched w = watched.computeIfAbsent(set.name(), n -> new Watched());
+      WatchedGroup w = watched.computeIfAbsent(set.name(), n -> new WatchedGroup());
       w.model = set;
       w.kind = kind;
-      w.extensions.keySet().removeIf(name -> optedIn(set, name).isEmpty());
+      w.extensions.keySet().removeIf(name -> ExtensionState.optedIn(set, name).isEmpty());
       unfinished.filter(id -> !recovered).ifPresent(id -> {
         LOG.warn("{} is a member of unfinished rollout {}: it waits for recover() (done by the service itself "
             + "after {} if nobody calls it)", set.name(), id, pollInterval);
@@ -155,7 +144,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
         }
       });
       ImageRollout rollout = busy.get(set.name());
-      if (rollout != null && optedIn(set, busyExtension.get(set.name())).isEmpty()) {
+      if (rollout != null && ExtensionState.optedIn(set, busyExtension.get(set.name())).isEmpty()) {
         LOG.info("{}: extension {} opted out; its run is cancelled after its batch", set.name(),
             busyExtension.get(set.name()));
         executor.outside(() -> rollout.remove(set.name()));
@@ -165,22 +154,13 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     });
   }
 
-  /** The unfinished extension rollout of the store {@code set} is a member of, read once; a store error counts as none. */
+  /** The unfinished extension rollout of the store {@code set} is a member of (the store is read once). */
   private Optional<String> unfinishedRolloutOf(String set) {
     Map<String, String> members = executor.read(() -> unfinishedMembers);
     if (members == null) {
-      members = new TreeMap<>();
-      try {
-        for (String id : runs.rollouts().unfinishedRollouts(true)) {
-          for (String name : runs.rollouts().membersOf(id)) {
-            members.putIfAbsent(name, id);
-          }
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("cannot read the store's unfinished rollouts ({}); recover() will", e.toString());
-      }
-      Map<String, String> read = members;
+      Map<String, String> read = runs.unfinishedMembers();
       executor.runNow(() -> unfinishedMembers = read);
+      members = read;
     }
     return Optional.ofNullable(members.get(set));
   }
@@ -205,7 +185,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   /** Where each opted-in extension of scale set {@code name} stands, in model order; empty if it is not enabled. */
   public List<ExtensionUpgradeStatus> status(String name) {
     return executor.read(() -> {
-      Watched w = watched.get(name);
+      WatchedGroup w = watched.get(name);
       if (w == null) {
         return List.of();
       }
@@ -274,7 +254,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
       runs.rollouts().extensionTargetsOf(id).forEach((set, target) -> {
         ScaleSet model = models.get(set);
         // disabled, not enabled again after the restart, or its extension opted out meanwhile
-        if (model == null || optedIn(model, target.name()).filter(e -> e.publisher().equalsIgnoreCase(
+        if (model == null || ExtensionState.optedIn(model, target.name()).filter(e -> e.publisher().equalsIgnoreCase(
             target.publisher()) && e.type().equalsIgnoreCase(target.type())).isEmpty()) {
           without.add(set);
         }
@@ -350,7 +330,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
 
   /** Reads what the set's instances run and what the catalog publishes for each opted-in extension. */
   private void look(String name, Runnable done) {
-    Watched w = watched.get(name);
+    WatchedGroup w = watched.get(name);
     if (w == null || busy.containsKey(name) || awaitingRecovery.containsKey(name)) {
       done.run();
       return;
@@ -374,7 +354,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
                 () -> catalog.versions(model.location(), e.publisher(), e.type()), runs.options.callTimeout(),
                 (published, error) -> {
                   if (error != null) {
-                    emit(UpgradeEventType.CATALOG_ERROR, name, "extension catalog: " + e.publisher() + "/" + e.type()
+                    runs.emit(executor, UpgradeEventType.CATALOG_ERROR, name, "extension catalog: " + e.publisher() + "/" + e.type()
                         + " in " + model.location() + ": " + SerialExecutor.unwrap(error).getMessage()
                         + "; asked again at the next poll");
                   } else {
@@ -393,12 +373,12 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     Optional<String> major = ExtensionVersions.newerMajor(e, published);
     if (major.isPresent() && !major.get().equals(x.announcedMajor)) {
       x.announcedMajor = major.get();
-      emit(UpgradeEventType.EXTENSION_MAJOR_AVAILABLE, name, e.name() + ": version " + major.get()
+      runs.emit(executor, UpgradeEventType.EXTENSION_MAJOR_AVAILABLE, name, e.name() + ": version " + major.get()
           + " is published; a new major version is never applied automatically: change typeHandlerVersion to adopt it");
     }
     if (x.target != null && !x.target.equals(x.announcedTarget)) {
       x.announcedTarget = x.target;
-      emit(UpgradeEventType.RELEASE_DETECTED, name, e.name() + ": version " + x.target + " is newer than "
+      runs.emit(executor, UpgradeEventType.RELEASE_DETECTED, name, e.name() + ": version " + x.target + " is newer than "
           + x.installed);
     }
     retries(name, e.name(), x);
@@ -420,7 +400,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     Instant wake = now.plus(pollInterval);
     Map<String, List<String[]>> releases = new TreeMap<>(); // release -> {set, extension, version}
     for (var entry : watched.entrySet()) {
-      Watched w = entry.getValue();
+      WatchedGroup w = entry.getValue();
       if (busy.containsKey(entry.getKey()) || awaitingRecovery.containsKey(entry.getKey())) {
         continue; // one extension of a set at a time; nothing new while its rollout waits to be resumed
       }
@@ -448,8 +428,8 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
   private void start(String release, List<String[]> members) {
     RolloutBuilder b = runs.rollouts();
     for (String[] m : members) {
-      Watched w = watched.get(m[0]);
-      Extension e = optedIn(w.model, m[1]).orElseThrow();
+      WatchedGroup w = watched.get(m[0]);
+      Extension e = ExtensionState.optedIn(w.model, m[1]).orElseThrow();
       // a failed instance gets back what the instances run now, not the model's older typeHandlerVersion
       b.member(w.model, TargetExtension.builder().from(TargetExtension.of(e, m[2]))
           .previousVersion(w.extensions.get(m[1]).installed).build(), w.kind.policy());
@@ -492,7 +472,7 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
     for (String name : members) {
       busy.remove(name);
       String extension = busyExtension.remove(name);
-      Watched w = watched.get(name);
+      WatchedGroup w = watched.get(name);
       ExtensionState x = w == null || extension == null ? null : w.extensions.get(extension);
       RolloutStatus.MemberState state = status == null ? null : status.member(name).map(RolloutStatus.Member::state)
           .orElse(null);
@@ -505,41 +485,11 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
       }
       retries(name, extension, x);
       if (x.attempts > 0) {
-        emit(UpgradeEventType.EXTENSION_RETRY_SCHEDULED, name, extension + " " + x.target + ": attempt "
+        runs.emit(executor, UpgradeEventType.EXTENSION_RETRY_SCHEDULED, name, extension + " " + x.target + ": attempt "
             + x.attempts + " failed (" + x.lastError.code().orElse("") + ": " + x.lastError.message().orElse("")
             + "); next attempt at " + x.nextAttempt);
       }
     }
     schedulePoll(Duration.ZERO); // the sets' next extensions, or a version published meanwhile
-  }
-
-  private Optional<Extension> optedIn(ScaleSet set, String extension) {
-    return set.virtualMachineProfile().extensionProfile().extensions().stream()
-        .filter(e -> e.name().equals(extension) && e.enableAutomaticUpgrade()).findFirst();
-  }
-
-  private void emit(UpgradeEventType type, String scaleSet, String message) {
-    UpgradeEvent event = UpgradeEvent.builder().type(type).time(executor.now()).scaleSetName(scaleSet).runId("")
-        .message(message).build();
-    executor.outside(() -> {
-      for (UpgradeListener l : runs.listeners) {
-        try {
-          l.onEvent(event);
-        } catch (RuntimeException e) {
-          LOG.warn("listener {} failed on {}: {}", l, type, e.toString());
-        }
-      }
-    });
-  }
-
-  /** One enabled scale set: its model, its extensions' states, its run in flight. */
-  private static final class Watched {
-    ScaleSet model;
-    VmGroupKind kind = VmGroupKind.SCALE_SET;
-    final Map<String, ExtensionState> extensions = new TreeMap<>();
-
-    ExtensionState ext(Extension e) {
-      return extensions.computeIfAbsent(e.name(), n -> new ExtensionState(e.typeHandlerVersion()));
-    }
   }
 }

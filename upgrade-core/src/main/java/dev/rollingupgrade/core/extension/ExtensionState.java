@@ -2,6 +2,7 @@ package dev.rollingupgrade.core.extension;
 
 import dev.rollingupgrade.api.Extension;
 import dev.rollingupgrade.api.Instance;
+import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.Versions;
 import dev.rollingupgrade.api.status.ApiError;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
@@ -115,5 +116,11 @@ final class ExtensionState {
 
   private static Instant later(Instant a, Instant b) {
     return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+  }
+
+  /** {@code set}'s extension {@code extension}, if it is opted in to automatic upgrade. */
+  static Optional<Extension> optedIn(ScaleSet set, String extension) {
+    return set.virtualMachineProfile().extensionProfile().extensions().stream()
+        .filter(e -> e.name().equals(extension) && e.enableAutomaticUpgrade()).findFirst();
   }
 }
