@@ -56,7 +56,8 @@ final class SimulateCommand implements Callable<Integer> {
       description = "crash the host right after batch K's driver calls; resume from a file journal (default: no crash)")
   private int crashAfterBatch;
 
-  @Option(names = "--json", description = "print the final status as Azure JSON instead of the summary")
+  @Option(names = "--json", description = "print JSON instead of the summary (single-set: the final status in the Azure "
+      + "shape); the last line is still the digest")
   private boolean json;
 
   @Override

@@ -36,6 +36,11 @@ public enum UpgradeEventType {
   EXTENSION_RETRY_SCHEDULED,
   /** A newer major version of an opted-in extension is published; it is never applied automatically. */
   EXTENSION_MAJOR_AVAILABLE,
+  /**
+   * The instances of a watched scale set could not be listed (a wrong name, an outage); nothing is
+   * decided for it until they can be (message: the error, and when it is asked again).
+   */
+  INSTANCES_UNAVAILABLE,
   /** A multi-region rollout of an image release started (runId: the rollout id; message: its phases). */
   ROLLOUT_STARTED,
   /** A phase of a rollout started (batch: the phase number; message: its regions). */

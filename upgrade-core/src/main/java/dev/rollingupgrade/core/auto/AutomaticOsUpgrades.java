@@ -274,8 +274,11 @@ public final class AutomaticOsUpgrades implements AutoCloseable {
             w.currentKnown = true;
             schedulePoll(Duration.ZERO);
           } else {
+            String why = SerialExecutor.unwrap(failure).getMessage();
             LOG.warn("automatic OS upgrades: cannot list the instances of {} (asked again in {}): {}", name,
-                timing.catalogRetry(), SerialExecutor.unwrap(failure).toString());
+                timing.catalogRetry(), why);
+            rollouts.emit(executor, UpgradeEventType.INSTANCES_UNAVAILABLE, name, "", 0, "cannot list the instances of "
+                + name + " (" + why + "); asked again in " + timing.catalogRetry());
             schedulePoll(timing.catalogRetry());
           }
         });

@@ -342,7 +342,10 @@ public final class AutomaticExtensionUpgrades implements AutoCloseable {
               .filter(Extension::enableAutomaticUpgrade).toList();
           if (failure != null || opted.isEmpty() || watched.get(name) != w) {
             if (failure != null) {
-              LOG.warn("{}: cannot list its instances: {}", name, SerialExecutor.unwrap(failure).toString());
+              String why = SerialExecutor.unwrap(failure).getMessage();
+              LOG.warn("{}: cannot list its instances: {}", name, why);
+              runs.emit(executor, UpgradeEventType.INSTANCES_UNAVAILABLE, name, "cannot list the instances of " + name
+                  + " (" + why + "); asked again at the next poll");
             }
             done.run();
             return;

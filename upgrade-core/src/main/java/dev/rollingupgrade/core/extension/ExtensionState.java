@@ -84,8 +84,8 @@ final class ExtensionState {
         int rolledBack = h.rollbackInfo().map(r -> r.successfullyRolledbackInstanceCount()).orElse(0);
         int failedCount = h.progress().map(p -> p.failedInstanceCount()).orElse(0);
         lastError = h.error().orElse(ApiError.builder().code(rolledBack > 0 ? "InstancesRolledBack" : "InstancesFailed")
-            .message(failedCount + " instances failed with it" + (rolledBack > 0 ? ", " + rolledBack
-                + " got the previous version back" : "")).build());
+            .message(failedCount + (failedCount == 1 ? " instance" : " instances") + " failed with it"
+                + (rolledBack > 0 ? ", " + rolledBack + " got the previous version back" : "")).build());
         // an entry without an end (written by an older store) counts from its start, never from now
         Instant ended = h.runningStatus().flatMap(RunningStatus::endTime)
             .or(() -> h.runningStatus().flatMap(RunningStatus::startTime)).orElse(Instant.EPOCH);

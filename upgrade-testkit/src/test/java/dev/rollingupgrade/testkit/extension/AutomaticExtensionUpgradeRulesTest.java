@@ -236,4 +236,16 @@ class AutomaticExtensionUpgradeRulesTest {
         .hasMessageContaining("extensions[1].properties.enableAutomaticUpgrade");
     assertThat(auto.enabled()).isEmpty();
   }
+
+  @Test
+  void aSetWhoseInstancesCannotBeListedIsReportedNotShownUpToDateSilently() {
+    fleetWith("9.10", "2.0");
+    cloud.publishExtensionVersions("westeurope", AGENT_PUBLISHER, "DependencyAgentLinux", "9.10.4");
+    AutomaticExtensionUpgrades auto = service();
+    auto.enable(ScaleSet.builder().from(set(AGENT)).name("webx").build()); // the cloud has no set "webx"
+    clock.advanceBy(Duration.ofHours(1));
+    assertThat(events).filteredOn(e -> e.type() == UpgradeEventType.INSTANCES_UNAVAILABLE).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.message().orElseThrow()).contains("webx"));
+    assertThat(auto.rollouts()).isEmpty();
+  }
 }
