@@ -1,0 +1,40 @@
+package dev.rollingupgrade.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** What a Maven user of the library gets: a BOM naming every library module, and stable module names. */
+class LibraryArtifactsTest {
+  static final List<String> LIBRARIES = List.of("upgrade-api", "upgrade-core", "upgrade-testkit");
+
+  @Test
+  void theBomManagesEveryLibraryModule() throws IOException {
+    String bom = Files.readString(Path.of("..", "upgrade-bom", "pom.xml"));
+    for (String module : LIBRARIES) {
+      assertThat(bom).contains("<artifactId>" + module + "</artifactId>");
+    }
+    assertThat(bom).doesNotContain("<parent>"); // importing it brings no third-party versions
+  }
+
+  @Test
+  void everyLibraryJarNamesItsModule() throws IOException {
+    for (String module : LIBRARIES) {
+      Path jar;
+      try (Stream<Path> files = Files.list(Path.of("..", module, "target"))) {
+        jar = files.filter(p -> p.getFileName().toString().matches(module + "-[^-]+(-SNAPSHOT)?\\.jar")).findFirst()
+            .orElseThrow(() -> new AssertionError("no jar of " + module + " was built"));
+      }
+      try (JarFile file = new JarFile(jar.toFile())) {
+        assertThat(file.getManifest().getMainAttributes().getValue("Automatic-Module-Name")).as(module)
+            .isEqualTo("dev.rollingupgrade." + module.substring("upgrade-".length()));
+      }
+    }
+  }
+}
