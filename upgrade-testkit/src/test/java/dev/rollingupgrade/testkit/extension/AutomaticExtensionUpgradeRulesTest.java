@@ -189,13 +189,7 @@ class AutomaticExtensionUpgradeRulesTest {
   void aRunInFlightAfterAHostCrashIsPickedUpByRecover() {
     fleetWith("9.10", "2.0");
     cloud.publishExtensionVersions("westeurope", AGENT_PUBLISHER, "DependencyAgentLinux", "9.10.4");
-    AutomaticExtensionUpgrades before = service();
-    before.enable(set(AGENT));
-    while (fleet.stateChangingCalls().isEmpty()) {
-      clock.advanceBy(Duration.ofSeconds(10));
-    }
-    before.close();
-    before.rollouts().get(0).abandon(); // the host goes away mid-run
+    HostDeath.midRun(service(), set(AGENT), fleet, clock);
 
     AutomaticExtensionUpgrades after = service();
     after.enable(set(AGENT));

@@ -72,14 +72,8 @@ class ExtensionReviewFindingsTest {
   void optOutWhileTheHostIsDownIsHonouredByRecover() {
     fleetWith("9.10");
     cloud.publishExtensionVersions("westeurope", AGENT_PUBLISHER, "DependencyAgentLinux", "9.10.4");
-    AutomaticExtensionUpgrades before = service();
-    before.enable(set(AGENT));
-    while (fleet.stateChangingCalls().isEmpty()) {
-      clock.advanceBy(Duration.ofSeconds(10));
-    }
+    HostDeath.midRun(service(), set(AGENT), fleet, clock);
     int firstBatch = fleet.stateChangingCalls().size();
-    before.close();
-    before.rollouts().get(0).abandon();
     AutomaticExtensionUpgrades after = service();
     after.enable(set(Extension.builder().from(AGENT).enableAutomaticUpgrade(false).build()));
     after.recover();
@@ -131,13 +125,7 @@ class ExtensionReviewFindingsTest {
   void aPollBeforeRecoverDoesNotStartASecondRolloutOverTheSet() {
     fleetWith("9.10");
     cloud.publishExtensionVersions("westeurope", AGENT_PUBLISHER, "DependencyAgentLinux", "9.10.4");
-    AutomaticExtensionUpgrades before = service();
-    before.enable(set(AGENT));
-    while (fleet.stateChangingCalls().isEmpty()) {
-      clock.advanceBy(Duration.ofSeconds(10));
-    }
-    before.close();
-    before.rollouts().get(0).abandon();
+    HostDeath.midRun(service(), set(AGENT), fleet, clock);
     AutomaticExtensionUpgrades after = service();
     after.enable(set(AGENT));
     clock.advanceBy(Duration.ofSeconds(5)); // the first poll runs before the host calls recover()
