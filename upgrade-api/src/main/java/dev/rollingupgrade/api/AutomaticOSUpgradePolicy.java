@@ -10,8 +10,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface AutomaticOSUpgradePolicy {
   /** A builder with every field at its default. */
-  static ImmutableAutomaticOSUpgradePolicy.Builder builder() {
-    return ImmutableAutomaticOSUpgradePolicy.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link AutomaticOSUpgradePolicy}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableAutomaticOSUpgradePolicy.Builder {
+    Builder() {}
   }
 
   /** The policy with every field at its default (automatic upgrades off). */

@@ -35,8 +35,13 @@ public interface Extension {
   Pattern HANDLER_VERSION = Pattern.compile("\\d+(\\.\\d+){1,3}");
 
   /** A builder; name, publisher, type and typeHandlerVersion are required. */
-  static ImmutableExtension.Builder builder() {
-    return ImmutableExtension.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Extension}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableExtension.Builder {
+    Builder() {}
   }
 
   /** Unique name within the scale set. */

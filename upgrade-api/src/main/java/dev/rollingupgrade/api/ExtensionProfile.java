@@ -18,8 +18,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface ExtensionProfile {
   /** A builder with no extensions. */
-  static ImmutableExtensionProfile.Builder builder() {
-    return ImmutableExtensionProfile.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link ExtensionProfile}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableExtensionProfile.Builder {
+    Builder() {}
   }
 
   /** A profile with no extensions. */

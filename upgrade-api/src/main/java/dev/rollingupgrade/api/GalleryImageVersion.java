@@ -11,8 +11,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface GalleryImageVersion {
   /** A builder; {@code version} is required. */
-  static ImmutableGalleryImageVersion.Builder builder() {
-    return ImmutableGalleryImageVersion.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link GalleryImageVersion}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableGalleryImageVersion.Builder {
+    Builder() {}
   }
 
   /** Version name, {@code major.minor.patch}. */

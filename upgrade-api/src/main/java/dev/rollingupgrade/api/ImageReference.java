@@ -38,8 +38,13 @@ public interface ImageReference {
   }
 
   /** A builder; set the fields of exactly one form. */
-  static ImmutableImageReference.Builder builder() {
-    return ImmutableImageReference.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link ImageReference}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableImageReference.Builder {
+    Builder() {}
   }
 
   /** A platform image, e.g. {@code platform("Canonical", "ubuntu-24_04-lts", "server", "latest")}. */

@@ -13,8 +13,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface Instance {
   /** A builder; {@code instanceId} is required. */
-  static ImmutableInstance.Builder builder() {
-    return ImmutableInstance.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Instance}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableInstance.Builder {
+    Builder() {}
   }
 
   /** Instance id within the scale set, e.g. {@code "7"}; ordered naturally ({@code 2} before {@code 10}). */

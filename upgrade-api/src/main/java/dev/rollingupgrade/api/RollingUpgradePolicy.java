@@ -15,8 +15,13 @@ public interface RollingUpgradePolicy {
   Duration MAX_HEALTH_TIMEOUT = Duration.ofHours(24);
 
   /** A builder with every field at its default. */
-  static ImmutableRollingUpgradePolicy.Builder builder() {
-    return ImmutableRollingUpgradePolicy.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link RollingUpgradePolicy}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableRollingUpgradePolicy.Builder {
+    Builder() {}
   }
 
   /** The policy with every field at its Azure (or SDK) default. */

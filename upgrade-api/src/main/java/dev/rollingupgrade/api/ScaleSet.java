@@ -28,8 +28,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface ScaleSet {
   /** A builder; name, location and virtualMachineProfile are required. */
-  static ImmutableScaleSet.Builder builder() {
-    return ImmutableScaleSet.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link ScaleSet}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableScaleSet.Builder {
+    Builder() {}
   }
 
   /** Azure resource id, if known. */

@@ -14,8 +14,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface ServiceFabricNodeType {
   /** A builder; {@code durabilityLevel} is required. */
-  static ImmutableServiceFabricNodeType.Builder builder() {
-    return ImmutableServiceFabricNodeType.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link ServiceFabricNodeType}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableServiceFabricNodeType.Builder {
+    Builder() {}
   }
 
   /** A node type with the given durability and statelessness. */

@@ -6,8 +6,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface UpgradePolicy {
   /** A builder with every field at its default. */
-  static ImmutableUpgradePolicy.Builder builder() {
-    return ImmutableUpgradePolicy.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link UpgradePolicy}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableUpgradePolicy.Builder {
+    Builder() {}
   }
 
   /** Azure's default: mode {@code Manual}, default rolling and automatic OS policies. */

@@ -11,8 +11,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface VirtualMachineProfile {
   /** A builder; {@code imageReference} is required. */
-  static ImmutableVirtualMachineProfile.Builder builder() {
-    return ImmutableVirtualMachineProfile.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link VirtualMachineProfile}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableVirtualMachineProfile.Builder {
+    Builder() {}
   }
 
   /** The OS image ({@code storageProfile.imageReference}, or {@code storageProfile.osDisk.image.uri}). */

@@ -81,8 +81,8 @@ class RollingUpgradePolicyRangesTest {
   }
 
   private static void assertRejectedOutsideRange(int value, int min, int max, String path,
-      BiFunction<ImmutableRollingUpgradePolicy.Builder, Integer, ImmutableRollingUpgradePolicy.Builder> set) {
-    ImmutableRollingUpgradePolicy.Builder builder = set.apply(RollingUpgradePolicy.builder(), value);
+      BiFunction<RollingUpgradePolicy.Builder, Integer, RollingUpgradePolicy.Builder> set) {
+    RollingUpgradePolicy.Builder builder = set.apply(RollingUpgradePolicy.builder(), value);
     if (value >= min && value <= max) {
       assertThat(builder.build()).isNotNull();
     } else {

@@ -19,7 +19,7 @@ class ScaleSetRequirementsTest {
         .build();
   }
 
-  private static ImmutableScaleSet.Builder set(VirtualMachineProfile profile, UpgradePolicy policy) {
+  private static ScaleSet.Builder set(VirtualMachineProfile profile, UpgradePolicy policy) {
     return ScaleSet.builder().name("web").location("westeurope").virtualMachineProfile(profile).upgradePolicy(policy);
   }
 

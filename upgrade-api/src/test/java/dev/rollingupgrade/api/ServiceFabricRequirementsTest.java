@@ -38,13 +38,13 @@ class ServiceFabricRequirementsTest {
   }
 
   /** A Linux Service Fabric set with automatic OS upgrades; every requirement met unless changed. */
-  private static ImmutableScaleSet.Builder set(ServiceFabricNodeType nodeType, Extension... extensions) {
+  private static ScaleSet.Builder set(ServiceFabricNodeType nodeType, Extension... extensions) {
     return set(VirtualMachineProfile.builder()
         .imageReference(ImageReference.platform("Canonical", "UbuntuServer", "18.04-LTS", "latest"))
         .extensionProfile(ExtensionProfile.builder().extensions(List.of(extensions)).build()).build(), nodeType);
   }
 
-  private static ImmutableScaleSet.Builder set(VirtualMachineProfile profile, ServiceFabricNodeType nodeType) {
+  private static ScaleSet.Builder set(VirtualMachineProfile profile, ServiceFabricNodeType nodeType) {
     var b = ScaleSet.builder().name("sf").location("westeurope").virtualMachineProfile(profile)
         .upgradePolicy(policy(true, UpgradeMode.AUTOMATIC));
     return nodeType == null ? b : b.serviceFabricNodeType(nodeType);
@@ -54,7 +54,7 @@ class ServiceFabricRequirementsTest {
     return ServiceFabricNodeType.of(d, stateless);
   }
 
-  private static List<Violation> violations(ImmutableScaleSet.Builder b) {
+  private static List<Violation> violations(ScaleSet.Builder b) {
     try {
       b.build();
     } catch (InvalidModelException e) {
@@ -63,7 +63,7 @@ class ServiceFabricRequirementsTest {
     return List.of();
   }
 
-  private static List<String> paths(ImmutableScaleSet.Builder b) {
+  private static List<String> paths(ScaleSet.Builder b) {
     return violations(b).stream().map(Violation::path).toList();
   }
 
@@ -200,7 +200,7 @@ class ServiceFabricRequirementsTest {
   @Test
   void windowsUpdateMustBeOffOnAWindowsServiceFabricSet() {
     Extension windowsNode = node(Extension.SERVICE_FABRIC_WINDOWS_TYPE, "1.1", "Silver");
-    ImmutableVirtualMachineProfile.Builder windows = VirtualMachineProfile.builder()
+    VirtualMachineProfile.Builder windows = VirtualMachineProfile.builder()
         .imageReference(ImageReference.platform("MicrosoftWindowsServer", "WindowsServer", "2019-Datacenter", "latest"))
         .extensionProfile(ExtensionProfile.builder().addExtension(windowsNode).build());
     ServiceFabricNodeType silver = nodeType(ServiceFabricDurability.SILVER, false);

@@ -7,6 +7,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -54,6 +56,16 @@ class ArchitectureTest {
       .and().areDeclaredInClassesThat().resideOutsideOfPackage("..internal..")
       .should().notHaveRawReturnType(resideInAPackage("..internal.."))
       .andShould().notHaveRawParameterTypes(anyElementThat(resideInAPackage("..internal..")));
+
+  /** Generated {@code ImmutableX} classes and their builders are Immutables' internals, not API. */
+  private static final DescribedPredicate<JavaClass> GENERATED = DescribedPredicate.describe("a generated Immutable* type",
+      c -> c.getName().matches(".*\\.Immutable[A-Z][^.]*"));
+
+  @ArchTest
+  static final ArchRule publicSignaturesExposeNoGeneratedType = methods().that().arePublic()
+      .and().areDeclaredInClassesThat(DescribedPredicate.not(GENERATED))
+      .should().notHaveRawReturnType(GENERATED)
+      .andShould().notHaveRawParameterTypes(anyElementThat(GENERATED));
 
   @ArchTest
   static final ArchRule coreReadsTimeOnlyThroughTheScheduler = noClasses().that().resideInAPackage(CORE)

@@ -12,8 +12,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface UpgradeEvent {
   /** A builder; type, time, scaleSetName and runId are required. */
-  static ImmutableUpgradeEvent.Builder builder() {
-    return ImmutableUpgradeEvent.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link UpgradeEvent}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableUpgradeEvent.Builder {
+    Builder() {}
   }
 
   /** What happened. */

@@ -12,8 +12,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface ApiError {
   /** A builder; every field is optional. */
-  static ImmutableApiError.Builder builder() {
-    return ImmutableApiError.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link ApiError}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableApiError.Builder {
+    Builder() {}
   }
 
   /** Machine-readable code. */

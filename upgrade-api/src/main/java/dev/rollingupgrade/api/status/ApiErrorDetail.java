@@ -7,8 +7,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface ApiErrorDetail {
   /** A builder; every field is optional. */
-  static ImmutableApiErrorDetail.Builder builder() {
-    return ImmutableApiErrorDetail.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link ApiErrorDetail}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableApiErrorDetail.Builder {
+    Builder() {}
   }
 
   /** A detail with code, target and message. */

@@ -8,8 +8,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface RollbackInfo {
   /** A builder; counts default to 0. */
-  static ImmutableRollbackInfo.Builder builder() {
-    return ImmutableRollbackInfo.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link RollbackInfo}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableRollbackInfo.Builder {
+    Builder() {}
   }
 
   /** Instances whose previous OS disk was restored. */

@@ -10,8 +10,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface RollingUpgradeProgress {
   /** A builder; every count defaults to 0. */
-  static ImmutableRollingUpgradeProgress.Builder builder() {
-    return ImmutableRollingUpgradeProgress.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link RollingUpgradeProgress}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableRollingUpgradeProgress.Builder {
+    Builder() {}
   }
 
   /** Upgraded and healthy. */

@@ -12,8 +12,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface RollingUpgradeStatus {
   /** A builder; every field is optional. */
-  static ImmutableRollingUpgradeStatus.Builder builder() {
-    return ImmutableRollingUpgradeStatus.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link RollingUpgradeStatus}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableRollingUpgradeStatus.Builder {
+    Builder() {}
   }
 
   /** The rolling policy of the run. */

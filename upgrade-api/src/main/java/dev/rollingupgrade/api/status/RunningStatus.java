@@ -8,8 +8,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface RunningStatus {
   /** A builder; every field is optional. */
-  static ImmutableRunningStatus.Builder builder() {
-    return ImmutableRunningStatus.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link RunningStatus}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableRunningStatus.Builder {
+    Builder() {}
   }
 
   /** Current state. */

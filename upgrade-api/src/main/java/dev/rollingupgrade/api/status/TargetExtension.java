@@ -13,13 +13,18 @@ import org.immutables.value.Value;
 public interface TargetExtension {
   /** The target of upgrading {@code extension} (the model's, at its {@code typeHandlerVersion}) to {@code version}. */
   static TargetExtension of(Extension extension, String version) {
-    return ImmutableTargetExtension.builder().name(extension.name()).publisher(extension.publisher())
+    return builder().name(extension.name()).publisher(extension.publisher())
         .type(extension.type()).version(version).previousVersion(extension.typeHandlerVersion()).build();
   }
 
   /** A builder; every field is required. */
-  static ImmutableTargetExtension.Builder builder() {
-    return ImmutableTargetExtension.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link TargetExtension}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableTargetExtension.Builder {
+    Builder() {}
   }
 
   /** The extension's name in the model. */

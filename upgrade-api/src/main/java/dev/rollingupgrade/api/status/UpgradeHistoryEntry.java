@@ -12,8 +12,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 public interface UpgradeHistoryEntry {
   /** A builder; every field is optional. */
-  static ImmutableUpgradeHistoryEntry.Builder builder() {
-    return ImmutableUpgradeHistoryEntry.builder();
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link UpgradeHistoryEntry}; its checks run in {@code build()}. */
+  final class Builder extends ImmutableUpgradeHistoryEntry.Builder {
+    Builder() {}
   }
 
   /** State and times, with {@code endTime}. */

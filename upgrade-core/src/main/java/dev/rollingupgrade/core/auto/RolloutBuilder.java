@@ -1,7 +1,6 @@
 package dev.rollingupgrade.core.auto;
 
 import dev.rollingupgrade.api.ImageReference;
-import dev.rollingupgrade.api.ImmutableRollingUpgradePolicy;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.event.UpgradeEvent;
@@ -427,7 +426,7 @@ public final class RolloutBuilder {
     RollingUpgradePolicy policy = set.upgradePolicy().automaticOSUpgradePolicy().useRollingUpgradePolicy()
         ? set.upgradePolicy().rollingUpgradePolicy() : RollingUpgradePolicy.defaults();
     // availability first: never two zones of a region in flight, whatever the set's own policy says
-    var b = ImmutableRollingUpgradePolicy.builder().from(policy).enableCrossZoneUpgrade(false);
+    var b = RollingUpgradePolicy.builder().from(policy).enableCrossZoneUpgrade(false);
     // Service Fabric rolls one update domain at a time to keep its services available
     if (set.isServiceFabric()) {
       b.respectUpdateDomains(true);

@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.auto;
 
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.ApiError;
 import dev.rollingupgrade.api.status.ApiErrorDetail;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
@@ -46,7 +47,7 @@ final class RolloutFaults {
     int last = plan.phases().size();
     String untouched = at == last ? "" : at + 1 == last ? "; phase " + last + " untouched"
         : "; phases " + (at + 1) + ".." + last + " untouched";
-    return ApiError.builder().code("RolloutStoppedAtPhase")
+    return ApiError.builder().code(RollingUpgradeErrorCodes.ROLLOUT_STOPPED_AT_PHASE)
         .message("rollout of " + release + " stopped at phase " + at + ": scale set " + f.set() + " in "
             + region.region() + " " + (f.code() == RollingUpgradeStatusCode.CANCELLED ? "was cancelled" : "faulted")
             + " (" + why + ")" + untouched)

@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.auto;
 
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.PENDING;
 import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.REMOVED;
 import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.RUNNING;
@@ -160,7 +161,7 @@ final class RolloutResume {
         w.executor.schedule(w.cfg.options.leaseDuration().dividedBy(3), () -> pickUp(set));
       } catch (RuntimeException e) {
         LOG.error("rollout {}: the run of {} cannot be resumed: {}", w.rolloutId, set, e.getMessage());
-        w.ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotResumed")
+        w.ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code(RollingUpgradeErrorCodes.RUN_NOT_RESUMED)
             .message("the run of " + set + " cannot be resumed: " + e.getMessage()).build()), w.executor.now());
       }
     }

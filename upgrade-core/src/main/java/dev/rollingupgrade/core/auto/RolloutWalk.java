@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.auto;
 
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.CANCELLED;
 import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.COMPLETED;
 import static dev.rollingupgrade.core.auto.RolloutStatus.MemberState.FAULTED;
@@ -262,7 +263,7 @@ final class RolloutWalk {
       return true;
     } catch (RuntimeException e) {
       LOG.error("rollout {}: the run of {} could not start: {}", rolloutId, set, e.getMessage());
-      ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunNotStarted")
+      ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code(RollingUpgradeErrorCodes.RUN_NOT_STARTED)
           .message("the run of " + set + " could not start: " + e.getMessage()).build()), executor.now());
       return false;
     }
@@ -276,7 +277,7 @@ final class RolloutWalk {
     }
     run.completion().whenComplete((entry, failure) -> executor.execute(() -> {
       if (failure != null) {
-        ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code("RunFailed")
+        ended(set, RollingUpgradeStatusCode.FAULTED, Optional.of(ApiError.builder().code(RollingUpgradeErrorCodes.RUN_FAILED)
             .message(String.valueOf(SerialExecutor.unwrap(failure).getMessage())).build()), executor.now());
       } else {
         endedAs(set, entry);

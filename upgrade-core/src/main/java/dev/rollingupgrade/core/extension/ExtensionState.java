@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.extension;
 
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.Extension;
 import dev.rollingupgrade.api.Instance;
 import dev.rollingupgrade.api.ScaleSet;
@@ -83,7 +84,7 @@ final class ExtensionState {
       if (attempts++ == 0) {
         int rolledBack = h.rollbackInfo().map(r -> r.successfullyRolledbackInstanceCount()).orElse(0);
         int failedCount = h.progress().map(p -> p.failedInstanceCount()).orElse(0);
-        lastError = h.error().orElse(ApiError.builder().code(rolledBack > 0 ? "InstancesRolledBack" : "InstancesFailed")
+        lastError = h.error().orElse(ApiError.builder().code(rolledBack > 0 ? RollingUpgradeErrorCodes.INSTANCES_ROLLED_BACK : RollingUpgradeErrorCodes.INSTANCES_FAILED)
             .message(failedCount + (failedCount == 1 ? " instance" : " instances") + " failed with it"
                 + (rolledBack > 0 ? ", " + rolledBack + " got the previous version back" : "")).build());
         // an entry without an end (written by an older store) counts from its start, never from now

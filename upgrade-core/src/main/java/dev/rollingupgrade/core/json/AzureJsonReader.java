@@ -5,15 +5,6 @@ import dev.rollingupgrade.api.Extension;
 import dev.rollingupgrade.api.ExtensionProfile;
 import dev.rollingupgrade.api.HealthProbeReference;
 import dev.rollingupgrade.api.ImageReference;
-import dev.rollingupgrade.api.ImmutableAutomaticOSUpgradePolicy;
-import dev.rollingupgrade.api.ImmutableExtension;
-import dev.rollingupgrade.api.ImmutableImageReference;
-import dev.rollingupgrade.api.ImmutableInstance;
-import dev.rollingupgrade.api.ImmutableRollingUpgradePolicy;
-import dev.rollingupgrade.api.ImmutableScaleSet;
-import dev.rollingupgrade.api.ImmutableServiceFabricNodeType;
-import dev.rollingupgrade.api.ImmutableUpgradePolicy;
-import dev.rollingupgrade.api.ImmutableVirtualMachineProfile;
 import dev.rollingupgrade.api.Instance;
 import dev.rollingupgrade.api.PowerState;
 import dev.rollingupgrade.api.ProtectedSettings;
@@ -28,12 +19,6 @@ import dev.rollingupgrade.api.VirtualMachineProfile;
 import dev.rollingupgrade.api.WindowsConfiguration;
 import dev.rollingupgrade.api.status.ApiError;
 import dev.rollingupgrade.api.status.ApiErrorDetail;
-import dev.rollingupgrade.api.status.ImmutableApiError;
-import dev.rollingupgrade.api.status.ImmutableRollbackInfo;
-import dev.rollingupgrade.api.status.ImmutableRollingUpgradeProgress;
-import dev.rollingupgrade.api.status.ImmutableRollingUpgradeStatus;
-import dev.rollingupgrade.api.status.ImmutableRunningStatus;
-import dev.rollingupgrade.api.status.ImmutableUpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.RollbackInfo;
 import dev.rollingupgrade.api.status.RollingUpgradeActionType;
 import dev.rollingupgrade.api.status.RollingUpgradeProgress;
@@ -61,7 +46,7 @@ final class AzureJsonReader {
   // ---- scale set ----
 
   static ScaleSet scaleSet(Cursor root) {
-    ImmutableScaleSet.Builder b = ScaleSet.builder();
+    ScaleSet.Builder b = ScaleSet.builder();
     root.string("id").ifPresent(b::id);
     b.name(root.requiredString("name", "the scale set's name"));
     b.location(root.requiredString("location", "the scale set's region, e.g. westeurope"));
@@ -82,7 +67,7 @@ final class AzureJsonReader {
 
   /** The SDK's {@code properties.serviceFabricNodeType}: the cluster's node type, which the Azure document lacks. */
   static ServiceFabricNodeType serviceFabricNodeType(Cursor c, VirtualMachineProfile vm) {
-    ImmutableServiceFabricNodeType.Builder b = ServiceFabricNodeType.builder();
+    ServiceFabricNodeType.Builder b = ServiceFabricNodeType.builder();
     Optional<ServiceFabricDurability> level =
         c.enumValue("durabilityLevel", ServiceFabricDurability.values(), ServiceFabricDurability::azureName);
     if (level.isEmpty() && !c.has("durabilityLevel")) {
@@ -95,7 +80,7 @@ final class AzureJsonReader {
   }
 
   static UpgradePolicy upgradePolicy(Cursor c) {
-    ImmutableUpgradePolicy.Builder b = UpgradePolicy.builder();
+    UpgradePolicy.Builder b = UpgradePolicy.builder();
     c.enumValue("mode", UpgradeMode.values(), UpgradeMode::azureName).ifPresent(b::mode);
     c.object("rollingUpgradePolicy").ifPresent(r -> b.rollingUpgradePolicy(rollingUpgradePolicy(r)));
     c.object("automaticOSUpgradePolicy").ifPresent(a -> b.automaticOSUpgradePolicy(automaticOsPolicy(a)));
@@ -103,7 +88,7 @@ final class AzureJsonReader {
   }
 
   static RollingUpgradePolicy rollingUpgradePolicy(Cursor c) {
-    ImmutableRollingUpgradePolicy.Builder b = RollingUpgradePolicy.builder();
+    RollingUpgradePolicy.Builder b = RollingUpgradePolicy.builder();
     c.integer("maxBatchInstancePercent").ifPresent(b::maxBatchInstancePercent);
     c.integer("maxUnhealthyInstancePercent").ifPresent(b::maxUnhealthyInstancePercent);
     c.integer("maxUnhealthyUpgradedInstancePercent").ifPresent(b::maxUnhealthyUpgradedInstancePercent);
@@ -118,7 +103,7 @@ final class AzureJsonReader {
   }
 
   static AutomaticOSUpgradePolicy automaticOsPolicy(Cursor c) {
-    ImmutableAutomaticOSUpgradePolicy.Builder b = AutomaticOSUpgradePolicy.builder();
+    AutomaticOSUpgradePolicy.Builder b = AutomaticOSUpgradePolicy.builder();
     c.bool("enableAutomaticOSUpgrade").ifPresent(b::enableAutomaticOSUpgrade);
     c.bool("disableAutomaticRollback").ifPresent(b::disableAutomaticRollback);
     c.bool("useRollingUpgradePolicy").ifPresent(b::useRollingUpgradePolicy);
@@ -127,7 +112,7 @@ final class AzureJsonReader {
   }
 
   private static VirtualMachineProfile virtualMachineProfile(Optional<Cursor> profile, String path) {
-    ImmutableVirtualMachineProfile.Builder b = VirtualMachineProfile.builder();
+    VirtualMachineProfile.Builder b = VirtualMachineProfile.builder();
     if (profile.isEmpty()) {
       return Violations.at(path, () -> b.imageReference(ImageReference.builder().build()).build());
     }
@@ -151,7 +136,7 @@ final class AzureJsonReader {
 
   /** Reads an image from its two places in Azure JSON; with neither, builds an empty one whose violation the missing-field report covers. */
   static ImageReference imageReference(Optional<Cursor> image, Optional<String> uri, String path) {
-    ImmutableImageReference.Builder b = ImageReference.builder();
+    ImageReference.Builder b = ImageReference.builder();
     image.ifPresent(c -> {
       c.string("publisher").ifPresent(b::publisher);
       c.string("offer").ifPresent(b::offer);
@@ -175,7 +160,7 @@ final class AzureJsonReader {
   }
 
   static Extension extension(Cursor c) {
-    ImmutableExtension.Builder b = Extension.builder();
+    Extension.Builder b = Extension.builder();
     b.name(c.requiredString("name", "the extension's name"));
     Cursor p = c.object("properties").orElse(c);
     b.publisher(p.requiredString("publisher", "the extension's publisher"));
@@ -192,7 +177,7 @@ final class AzureJsonReader {
   // ---- instances ----
 
   static Instance instance(Cursor c) {
-    ImmutableInstance.Builder b = Instance.builder();
+    Instance.Builder b = Instance.builder();
     b.instanceId(c.requiredString("instanceId", "the instance id within the scale set"));
     List<String> zones = c.strings("zones");
     if (zones.size() > 1) {
@@ -244,7 +229,7 @@ final class AzureJsonReader {
   // ---- status and history ----
 
   static RollingUpgradeStatus rollingUpgradeStatus(Cursor root) {
-    ImmutableRollingUpgradeStatus.Builder b = RollingUpgradeStatus.builder();
+    RollingUpgradeStatus.Builder b = RollingUpgradeStatus.builder();
     Cursor p = root.object("properties").orElse(root);
     p.object("policy").ifPresent(c -> b.policy(rollingUpgradePolicy(c)));
     p.object("runningStatus").ifPresent(c -> b.runningStatus(runningStatus(c)));
@@ -254,7 +239,7 @@ final class AzureJsonReader {
   }
 
   static UpgradeHistoryEntry historyEntry(Cursor root) {
-    ImmutableUpgradeHistoryEntry.Builder b = UpgradeHistoryEntry.builder();
+    UpgradeHistoryEntry.Builder b = UpgradeHistoryEntry.builder();
     root.string("location").ifPresent(b::location);
     Cursor p = root.object("properties").orElse(root);
     p.object("runningStatus").ifPresent(c -> b.runningStatus(runningStatus(c)));
@@ -280,7 +265,7 @@ final class AzureJsonReader {
   }
 
   private static RunningStatus runningStatus(Cursor c) {
-    ImmutableRunningStatus.Builder b = RunningStatus.builder();
+    RunningStatus.Builder b = RunningStatus.builder();
     c.enumValue("code", RollingUpgradeStatusCode.values(), RollingUpgradeStatusCode::azureName).ifPresent(b::code);
     c.instant("startTime").ifPresent(b::startTime);
     c.enumValue("lastAction", RollingUpgradeActionType.values(), RollingUpgradeActionType::azureName)
@@ -291,7 +276,7 @@ final class AzureJsonReader {
   }
 
   private static RollingUpgradeProgress progress(Cursor c) {
-    ImmutableRollingUpgradeProgress.Builder b = RollingUpgradeProgress.builder();
+    RollingUpgradeProgress.Builder b = RollingUpgradeProgress.builder();
     c.integer("successfulInstanceCount").ifPresent(b::successfulInstanceCount);
     c.integer("failedInstanceCount").ifPresent(b::failedInstanceCount);
     c.integer("inProgressInstanceCount").ifPresent(b::inProgressInstanceCount);
@@ -300,7 +285,7 @@ final class AzureJsonReader {
   }
 
   private static RollbackInfo rollbackInfo(Cursor c) {
-    ImmutableRollbackInfo.Builder b = RollbackInfo.builder();
+    RollbackInfo.Builder b = RollbackInfo.builder();
     c.integer("successfullyRolledbackInstanceCount").ifPresent(b::successfullyRolledbackInstanceCount);
     c.integer("failedRolledbackInstanceCount").ifPresent(b::failedRolledbackInstanceCount);
     c.object("rollbackError").ifPresent(e -> b.rollbackError(apiError(e)));
@@ -308,7 +293,7 @@ final class AzureJsonReader {
   }
 
   private static ApiError apiError(Cursor c) {
-    ImmutableApiError.Builder b = ApiError.builder();
+    ApiError.Builder b = ApiError.builder();
     c.string("code").ifPresent(b::code);
     c.string("target").ifPresent(b::target);
     c.string("message").ifPresent(b::message);

@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.run;
 
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import java.util.Locale;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package dev.rollingupgrade.core.run;
 
-import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.UPGRADE_FAILED;
-import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.UPGRADE_TIMED_OUT;
+import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.UPGRADE_FAILED;
+import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.UPGRADE_TIMED_OUT;
 
 import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.spi.RunRecord;

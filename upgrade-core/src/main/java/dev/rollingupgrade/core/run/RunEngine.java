@@ -1,11 +1,12 @@
 package dev.rollingupgrade.core.run;
 
-import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.EXTERNAL_RESOURCES;
-import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.HEALTH_TIMEOUT;
-import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.INSTANCE_UNHEALTHY;
-import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.LIST_FAILED;
-import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.UPGRADE_FAILED;
-import static dev.rollingupgrade.core.run.RollingUpgradeErrorCodes.UPGRADE_TIMED_OUT;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
+import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.EXTERNAL_RESOURCES;
+import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.HEALTH_TIMEOUT;
+import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.INSTANCE_UNHEALTHY;
+import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.LIST_FAILED;
+import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.UPGRADE_FAILED;
+import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.UPGRADE_TIMED_OUT;
 
 import dev.rollingupgrade.api.HealthState;
 import dev.rollingupgrade.api.Instance;
@@ -326,7 +327,7 @@ final class RunEngine extends RunLifecycle {
         boolean failed = state.progress[i] == RunState.Progress.FAILED;
         String id = state.id(i);
         ids.add(id);
-        details.add(ApiErrorDetail.of(failed ? "InstanceFailed" : INSTANCE_UNHEALTHY, id,
+        details.add(ApiErrorDetail.of(failed ? RollingUpgradeErrorCodes.INSTANCE_FAILED : INSTANCE_UNHEALTHY, id,
             "upgraded instance " + id + (failed ? " failed" : " is " + state.live[i])));
         if (action.canUndo() && state.awaitsUndo(i)) {
           toUndo.add(i);

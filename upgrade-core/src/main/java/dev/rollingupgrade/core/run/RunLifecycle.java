@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.run;
 
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.spi.Cancellable;
 import dev.rollingupgrade.api.spi.ExternalResourceCheck;

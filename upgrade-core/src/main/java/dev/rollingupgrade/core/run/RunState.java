@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.run;
 
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.HealthState;
 import dev.rollingupgrade.api.status.ApiError;
 import dev.rollingupgrade.api.status.ApiErrorDetail;

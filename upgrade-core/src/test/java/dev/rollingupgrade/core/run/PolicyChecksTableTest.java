@@ -1,5 +1,6 @@
 package dev.rollingupgrade.core.run;
 
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollingupgrade.api.RollingUpgradePolicy;

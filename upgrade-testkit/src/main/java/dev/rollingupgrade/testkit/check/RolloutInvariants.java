@@ -11,7 +11,7 @@ import dev.rollingupgrade.api.status.RollingUpgradeStatus;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
-import dev.rollingupgrade.core.run.RollingUpgradeErrorCodes;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.run.UpgradeKind;
 import dev.rollingupgrade.api.Versions;

@@ -20,7 +20,7 @@ import dev.rollingupgrade.core.auto.AutomaticUpgradeTiming;
 import dev.rollingupgrade.core.auto.ImageRollout;
 import dev.rollingupgrade.core.auto.OperationNotAllowedException;
 import dev.rollingupgrade.core.auto.RolloutStatus.MemberState;
-import dev.rollingupgrade.core.run.RollingUpgradeErrorCodes;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.core.time.SchedulerClock;

@@ -20,7 +20,7 @@ import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.run.InstanceOutcome;
 import dev.rollingupgrade.core.run.RollingUpgrade;
-import dev.rollingupgrade.core.run.RollingUpgradeErrorCodes;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.time.SystemScheduler;
 import dev.rollingupgrade.testkit.RolloutTestEnvironment;

@@ -15,7 +15,7 @@ import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.run.RollingUpgrade;
-import dev.rollingupgrade.core.run.RollingUpgradeErrorCodes;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.run.RolloutRecovery;
 import dev.rollingupgrade.core.store.FileRolloutStore;

@@ -6,7 +6,7 @@ import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
-import dev.rollingupgrade.core.run.RollingUpgradeErrorCodes;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.testkit.crash.CrashingStore;
 import dev.rollingupgrade.testkit.time.VirtualScheduler;

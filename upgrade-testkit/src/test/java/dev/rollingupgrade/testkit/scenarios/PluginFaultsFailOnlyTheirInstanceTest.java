@@ -8,7 +8,7 @@ import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.core.run.RollingUpgrade;
-import dev.rollingupgrade.core.run.RollingUpgradeErrorCodes;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

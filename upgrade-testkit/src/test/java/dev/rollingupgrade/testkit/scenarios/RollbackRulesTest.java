@@ -7,7 +7,7 @@ import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
-import dev.rollingupgrade.core.run.RollingUpgradeErrorCodes;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.testkit.fleet.DriverCall;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

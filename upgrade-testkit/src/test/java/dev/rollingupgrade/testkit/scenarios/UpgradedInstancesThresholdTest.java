@@ -6,7 +6,7 @@ import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
-import dev.rollingupgrade.core.run.RollingUpgradeErrorCodes;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.testkit.fleet.DriverCall;
 import org.junit.jupiter.api.Test;
 

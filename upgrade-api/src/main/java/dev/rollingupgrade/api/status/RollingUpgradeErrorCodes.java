@@ -1,6 +1,11 @@
-package dev.rollingupgrade.core.run;
+package dev.rollingupgrade.api.status;
 
-/** The machine-readable codes a run reports in its {@code error} and in instance details. */
+/**
+ * The machine-readable codes the SDK reports in {@link ApiError#code()} and
+ * {@link ApiErrorDetail#code()}: in a run's status and history, a rollout's status, and the
+ * errors of the automatic upgrade services. Test with them (e.g. the testkit's
+ * {@code isFaultedWith(code)}) instead of matching messages, which may change.
+ */
 public final class RollingUpgradeErrorCodes {
   /** More than {@code maxUnhealthyInstancePercent} of the instances were unhealthy before the first batch. */
   public static final String UNHEALTHY_BEFORE = "MaxUnhealthyInstancePercentExceededBeforeRollingUpgrade";
@@ -24,6 +29,22 @@ public final class RollingUpgradeErrorCodes {
   public static final String HEALTH_TIMEOUT = "HealthTimeout";
   /** Detail: restoring the previous OS disk failed. */
   public static final String ROLLBACK_FAILED = "RollbackFailed";
+  /** Detail: an instance of the batch failed (its upgrade or health), as opposed to unhealthy before. */
+  public static final String INSTANCE_FAILED = "InstanceFailed";
+  /** The operation is not allowed on this scale set, e.g. a manual OS upgrade of a pinned image. */
+  public static final String OPERATION_NOT_ALLOWED = "OperationNotAllowed";
+  /** Rollout: a member's run could not be started (e.g. the store refused it); later phases do not start. */
+  public static final String RUN_NOT_STARTED = "RunNotStarted";
+  /** Rollout: a member's run failed to go on (an error of the SDK or the store). */
+  public static final String RUN_FAILED = "RunFailed";
+  /** Rollout: a member's run could not be resumed from the journal after a restart. */
+  public static final String RUN_NOT_RESUMED = "RunNotResumed";
+  /** Rollout: a member faulted, so the rollout stopped at that phase and later phases stay untouched. */
+  public static final String ROLLOUT_STOPPED_AT_PHASE = "RolloutStoppedAtPhase";
+  /** Automatic extension upgrade: instances were rolled back to the previous extension version. */
+  public static final String INSTANCES_ROLLED_BACK = "InstancesRolledBack";
+  /** Automatic extension upgrade: instances failed the upgrade and were not rolled back. */
+  public static final String INSTANCES_FAILED = "InstancesFailed";
 
   private RollingUpgradeErrorCodes() {}
 }
