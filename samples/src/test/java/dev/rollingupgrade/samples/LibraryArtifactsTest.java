@@ -37,4 +37,23 @@ class LibraryArtifactsTest {
       }
     }
   }
+
+  @Test
+  void everyLibraryShipsItsSourcesAndJavadoc() throws IOException {
+    for (String module : LIBRARIES) {
+      for (String classifier : List.of("sources", "javadoc")) {
+        Path jar;
+        try (Stream<Path> files = Files.list(Path.of("..", module, "target"))) {
+          jar = files.filter(p -> p.getFileName().toString().endsWith("-" + classifier + ".jar")).findFirst()
+              .orElseThrow(() -> new AssertionError("no " + classifier + " jar of " + module + " was built"));
+        }
+        try (JarFile file = new JarFile(jar.toFile())) {
+          String expected = classifier.equals("sources") ? ".java" : ".html";
+          assertThat(file.stream().anyMatch(e -> e.getName().startsWith("dev/rollingupgrade/")
+              && e.getName().endsWith(expected))).as("%s jar of %s holds %s files", classifier, module, expected)
+              .isTrue();
+        }
+      }
+    }
+  }
 }

@@ -7,7 +7,9 @@ package dev.rollingupgrade.core.json;
 public final class JsonSyntaxException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** @serial line of the problem, from 1 (0 when unknown) */
   private final int line;
+  /** @serial column of the problem, from 1 (0 when unknown) */
   private final int column;
 
   JsonSyntaxException(String what, int line, int column, Throwable cause) {

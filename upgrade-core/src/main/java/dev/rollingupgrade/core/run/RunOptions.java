@@ -87,10 +87,13 @@ public final class RunOptions {
     return new RunOptions(callTimeout, healthCallTimeout, healthPollInterval, leaseDuration, name);
   }
 
+
+  /** How long a driver call may take before it counts as timed out. */
   public Duration callTimeout() {
     return callTimeout;
   }
 
+  /** How long one health read may take before it counts as unknown. */
   public Duration healthCallTimeout() {
     return healthCallTimeout;
   }
@@ -121,6 +124,7 @@ public final class RunOptions {
     return set;
   }
 
+  /** How long the run's lease lasts; it is renewed every third of it while the run goes on. */
   public Duration leaseDuration() {
     return leaseDuration;
   }
