@@ -8,6 +8,7 @@ import dev.rollingupgrade.api.UpgradeMode;
 import dev.rollingupgrade.api.UpgradePolicy;
 import dev.rollingupgrade.api.VirtualMachineProfile;
 import dev.rollingupgrade.api.event.UpgradeEvent;
+import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.status.RollingUpgradeProgress;
 import dev.rollingupgrade.api.status.RollingUpgradeStatus;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
@@ -71,7 +72,11 @@ final class QuickstartCommand implements Callable<Integer> {
           + p.maxUnhealthyInstancePercent() + " % unhealthy or " + p.maxUnhealthyUpgradedInstancePercent()
           + " % of upgraded unhealthy, health timeout " + p.healthTimeout() + "; started by the platform, so failures roll back");
       out.println("  (instance " + FAILING + " is scripted never to become healthy)");
-      upgrade.listener(event -> out.println(line(start, event)));
+      upgrade.listener(event -> {
+        if (event.type() != UpgradeEventType.INSTANCE_HEALTH_WAIT_STARTED) { // the verdict that ends the wait is shown
+          out.println(line(start, event));
+        }
+      });
     }
     long wallStart = System.nanoTime();
     RollingUpgradeRun run = upgrade.start();

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** What a Maven user of the library gets: a BOM naming every library module, and stable module names. */
 class LibraryArtifactsTest {
-  static final List<String> LIBRARIES = List.of("upgrade-api", "upgrade-core", "upgrade-testkit");
+  static final List<String> LIBRARIES = List.of("upgrade-api", "upgrade-core", "upgrade-testkit", "upgrade-micrometer");
 
   @Test
   void theBomManagesEveryLibraryModule() throws IOException {

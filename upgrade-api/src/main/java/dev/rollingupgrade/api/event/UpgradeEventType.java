@@ -2,7 +2,7 @@ package dev.rollingupgrade.api.event;
 
 /** What happened in a run, a rollout across regions, or the automatic upgrade service. */
 public enum UpgradeEventType {
-  /** The run started (after its pre-check passed). */
+  /** The run listed its instances and made its plan; its pre-check (the gate before the first batch) comes next. */
   RUN_STARTED,
   /** A run was picked up from its journal after its host stopped (crash, redeploy). */
   RUN_RESUMED,
@@ -10,6 +10,12 @@ public enum UpgradeEventType {
   BATCH_STARTED,
   /** The driver was asked to upgrade an instance. */
   INSTANCE_UPGRADE_STARTED,
+  /**
+   * The instance's health wait starts: its upgrade call completed (or, in a resumed run, the
+   * upgrade was found to have landed), and it now has {@code healthTimeout} to report healthy. An
+   * {@code INSTANCE_HEALTHY} or {@code INSTANCE_FAILED} ends it.
+   */
+  INSTANCE_HEALTH_WAIT_STARTED,
   /** An upgraded instance reported healthy in time. */
   INSTANCE_HEALTHY,
   /** An instance failed: driver error, timeout or no health in time. */

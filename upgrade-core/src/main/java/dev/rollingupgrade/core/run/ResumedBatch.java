@@ -102,7 +102,11 @@ final class ResumedBatch {
             + run.callTimeout);
         case UNREADABLE -> run.instanceFailed(i, UPGRADE_FAILED, "after a restart, the instance could not be read: "
             + RunLifecycle.describe(failure));
-        case LANDED -> run.awaitHealthy(i, run.now().plus(state.settings.policy().healthTimeout()), true);
+        case LANDED -> {
+          run.events.emit(UpgradeEventType.INSTANCE_HEALTH_WAIT_STARTED, state.batchNumber, List.of(state.id(i)),
+              null, null);
+          run.awaitHealthy(i, run.now().plus(state.settings.policy().healthTimeout()), true);
+        }
         case FAILED -> run.instanceFailed(i, UPGRADE_FAILED, "the upgrade failed while the run was stopped");
         default -> run.withLease(() -> run.issueUpgrade(i)); // no record precedes this call: fence it
       }

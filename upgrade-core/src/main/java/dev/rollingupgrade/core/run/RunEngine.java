@@ -230,6 +230,7 @@ final class RunEngine extends RunLifecycle {
           } else if (failure != null) {
             instanceFailed(i, UPGRADE_FAILED, "the upgrade call failed: " + describe(failure));
           } else {
+            events.emit(UpgradeEventType.INSTANCE_HEALTH_WAIT_STARTED, state.batchNumber, List.of(id), null, null);
             awaitHealthy(i, now().plus(policy().healthTimeout()), true);
           }
         });
