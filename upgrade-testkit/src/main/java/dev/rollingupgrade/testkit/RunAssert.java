@@ -3,6 +3,7 @@ package dev.rollingupgrade.testkit;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
+import dev.rollingupgrade.core.run.BatchRun;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.testkit.check.RolloutInvariants;
 import dev.rollingupgrade.testkit.check.RunRecorder;
@@ -87,28 +88,28 @@ public final class RunAssert {
   }
 
   /**
-   * The batches the run started, in order, each with its number, instances, start and finish time
-   * (virtual), for checks of your own; the assertions below cover the usual ones.
+   * The batches the run started, in order, each with its number, members, start and end (virtual
+   * time) and why it was cut there: {@link RollingUpgradeRun#batches()}, for checks of your own.
    */
-  public List<RunRecorder.Batch> batches() {
-    return recorder.batches();
+  public List<BatchRun> batches() {
+    return run.batches();
   }
 
   /** The run started exactly {@code count} batches. */
   public RunAssert hasBatchCount(int count) {
-    List<RunRecorder.Batch> batches = batches();
+    List<BatchRun> batches = batches();
     if (batches.size() != count) {
       throw new AssertionError("expected run " + run.runId() + " to start " + count + " batches but it started "
-          + batches.size() + ": " + batches);
+          + batches.size() + ": " + describe(batches));
     }
     return this;
   }
 
   /** Batch {@code number} (from 1) held exactly these instances (in any order). */
   public RunAssert hasBatch(int number, String... instanceIds) {
-    RunRecorder.Batch batch = batches().stream().filter(b -> b.number() == number).findFirst()
+    BatchRun batch = batches().stream().filter(b -> b.number() == number).findFirst()
         .orElseThrow(() -> new AssertionError("expected run " + run.runId() + " to start batch " + number
-            + " but it started " + batches().size() + " batches: " + batches()));
+            + " but it started " + batches().size() + " batches: " + describe(batches())));
     Set<String> actual = new TreeSet<>(batch.instanceIds());
     Set<String> wanted = new TreeSet<>(List.of(instanceIds));
     if (!actual.equals(wanted)) {
@@ -125,10 +126,10 @@ public final class RunAssert {
   public RunAssert startedNoBatchAfter(Instant time) {
     Objects.requireNonNull(time, "time");
     Set<String> members = new TreeSet<>();
-    for (RunRecorder.Batch batch : batches()) {
-      if (batch.started().isAfter(time)) {
-        throw new AssertionError("expected no batch to start after " + time + " but " + batch
-            + " (batches: " + batches() + ")");
+    for (BatchRun batch : batches()) {
+      if (batch.start().isAfter(time)) {
+        throw new AssertionError("expected no batch to start after " + time + " but " + describe(batch)
+            + " (batches: " + describe(batches()) + ")");
       }
       members.addAll(batch.instanceIds());
     }
@@ -140,6 +141,14 @@ public final class RunAssert {
               + ", in no batch started by then, was upgraded at " + c.time());
         });
     return this;
+  }
+
+  private static String describe(List<BatchRun> batches) {
+    return batches.stream().map(RunAssert::describe).collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  private static String describe(BatchRun batch) {
+    return "batch " + batch.number() + " " + batch.instanceIds() + " started " + batch.start();
   }
 
   private Predicate<DriverCall> upgradeCall() {

@@ -1,12 +1,10 @@
 package dev.rollingupgrade.testkit.check;
 
 import dev.rollingupgrade.api.event.UpgradeEvent;
-import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.spi.UpgradeListener;
 import dev.rollingupgrade.api.status.RollingUpgradeProgress;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,29 +47,6 @@ public final class RunRecorder implements UpgradeListener {
     return entries.stream().map(Entry::event).toList();
   }
 
-  /**
-   * The batches the run started, in order: each batch's number, instances, and when it started
-   * and finished (from the {@code BATCH_STARTED} and {@code BATCH_FINISHED} events).
-   */
-  public synchronized List<Batch> batches() {
-    List<Batch> batches = new ArrayList<>();
-    for (Entry entry : entries) {
-      UpgradeEvent e = entry.event();
-      if (e.type() == UpgradeEventType.BATCH_STARTED) {
-        batches.add(new Batch(e.batch().orElse(batches.size() + 1), e.instanceIds(), e.time(), Optional.empty()));
-      } else if (e.type() == UpgradeEventType.BATCH_FINISHED && e.batch().isPresent()) {
-        for (int k = batches.size() - 1; k >= 0; k--) {
-          Batch started = batches.get(k);
-          if (started.number() == e.batch().getAsInt() && started.finished().isEmpty()) {
-            batches.set(k, new Batch(started.number(), started.instanceIds(), started.started(), Optional.of(e.time())));
-            break;
-          }
-        }
-      }
-    }
-    return List.copyOf(batches);
-  }
-
   /** The fleet the run upgraded. */
   public FakeFleet fleet() {
     return fleet;
@@ -85,26 +60,4 @@ public final class RunRecorder implements UpgradeListener {
    * @param healthChanges how many health changes the fleet had made by then
    */
   public record Entry(UpgradeEvent event, Optional<RollingUpgradeProgress> progress, long healthChanges) {}
-
-  /**
-   * One batch of a run, as recorded.
-   *
-   * @param number the batch number, from 1
-   * @param instanceIds the instances of the batch, in the order the run gave them
-   * @param started when the batch started (virtual time)
-   * @param finished when every instance of the batch had an outcome; empty while it runs
-   */
-  public record Batch(int number, List<String> instanceIds, Instant started, Optional<Instant> finished) {
-    /** Copies the instance ids. */
-    public Batch {
-      instanceIds = List.copyOf(instanceIds);
-      Objects.requireNonNull(started, "started");
-      Objects.requireNonNull(finished, "finished");
-    }
-
-    @Override
-    public String toString() {
-      return "batch " + number + " " + instanceIds + " started " + started;
-    }
-  }
 }

@@ -3,10 +3,10 @@ package dev.rollingupgrade.testkit.product;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rollingupgrade.core.run.BatchRun;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.testkit.RolloutTestEnvironment;
 import dev.rollingupgrade.testkit.RunAssert;
-import dev.rollingupgrade.testkit.check.RunRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,13 +29,13 @@ class RunAssertChecksBatchesTest {
 
   @Test
   void theBatchesAreRecordedWithTheirMembersAndTimes() {
-    List<RunRecorder.Batch> batches = cancelledDuringBatchTwo().batches();
-    assertThat(batches).extracting(RunRecorder.Batch::number).containsExactly(1, 2);
+    List<BatchRun> batches = cancelledDuringBatchTwo().batches();
+    assertThat(batches).extracting(BatchRun::number).containsExactly(1, 2);
     assertThat(batches.get(0).instanceIds()).containsExactlyInAnyOrder("0", "5", "10", "15");
-    assertThat(batches.get(0).started()).isEqualTo(START);
-    assertThat(batches.get(0).finished()).contains(START.plusSeconds(90));
-    assertThat(batches.get(1).started()).isEqualTo(START.plusSeconds(90));
-    assertThat(batches.get(1).finished()).contains(START.plusSeconds(180)); // the batch in flight finished
+    assertThat(batches.get(0).start()).isEqualTo(START);
+    assertThat(batches.get(0).end()).contains(START.plusSeconds(90));
+    assertThat(batches.get(1).start()).isEqualTo(START.plusSeconds(90));
+    assertThat(batches.get(1).end()).contains(START.plusSeconds(180)); // the batch in flight finished
   }
 
   @Test
