@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Checks: health of a known instance completes with a state; an unknown instance is a failed
  * stage (or {@code UNKNOWN}), never a throw; a subscription, when offered, can be cancelled twice.
+ * On virtual time, see {@link SpiContract} for when to override {@link #settle()}.
  */
-public abstract class HealthSignalContract extends ContractSupport {
+public abstract class HealthSignalContract extends SpiContract {
   /** The health signal under test; called once per check. */
   protected abstract HealthSignal signal();
 
@@ -37,7 +38,7 @@ public abstract class HealthSignalContract extends ContractSupport {
 
   @Test
   void aKnownInstanceHasAHealthState() {
-    HealthSignal signal = signal();
+    HealthSignal signal = underTest(signal());
     HealthState state = value("health", returnsStage("health", () -> signal.health(scaleSetName(), instanceId())));
     if (state == null) {
       throw new AssertionError("health(" + instanceId() + ") completed with null; use UNKNOWN when unsure");
@@ -46,7 +47,7 @@ public abstract class HealthSignalContract extends ContractSupport {
 
   @Test
   void anUnknownInstanceIsAFailedStageOrUnknownNotAThrow() {
-    HealthSignal signal = signal();
+    HealthSignal signal = underTest(signal());
     var stage = returnsStage("health", () -> signal.health(scaleSetName(), unknownInstanceId()));
     settle();
     var future = stage.toCompletableFuture();
@@ -63,7 +64,7 @@ public abstract class HealthSignalContract extends ContractSupport {
 
   @Test
   void aSubscriptionCanBeCancelledTwice() {
-    HealthSignal signal = signal();
+    HealthSignal signal = underTest(signal());
     Optional<Cancellable> subscription;
     try {
       subscription = signal.subscribe(scaleSetName(), (id, state) -> { });

@@ -27,8 +27,13 @@ import org.junit.jupiter.api.Test;
  * upgrade completes and the instance then runs the target; restoring the previous OS disk is
  * idempotent; {@code whenSettled}, when offered, completes once nothing runs on the instance. The
  * driver is used on a real scale set: give it one that may be upgraded.
+ *
+ * <p>Each check waits for the driver's stages in real time, up to {@link #stageTimeout()}. A
+ * driver on the testkit's virtual time needs nothing more when it holds its
+ * {@code VirtualScheduler}: the default {@link #settle()} finds and moves it; otherwise override
+ * {@link #settle()} (see {@link SpiContract}).
  */
-public abstract class InstanceDriverContract extends ContractSupport {
+public abstract class InstanceDriverContract extends SpiContract {
   /** The driver under test; called once per check. */
   protected abstract InstanceDriver driver();
 
@@ -54,7 +59,7 @@ public abstract class InstanceDriverContract extends ContractSupport {
 
   @Test
   void listedInstancesHaveUniqueIdsAndCanBeReadOneByOne() {
-    InstanceDriver driver = driver();
+    InstanceDriver driver = underTest(driver());
     List<Instance> instances = list(driver);
     Set<String> ids = new HashSet<>();
     for (Instance i : instances) {
@@ -71,7 +76,7 @@ public abstract class InstanceDriverContract extends ContractSupport {
 
   @Test
   void anUnknownInstanceIsAFailedStageNotAThrow() {
-    InstanceDriver driver = driver();
+    InstanceDriver driver = underTest(driver());
     fails("getInstance of an unknown instance", returnsStage("getInstance", () -> driver.getInstance(scaleSetName(), unknownInstanceId())));
     fails("replaceOsDisk of an unknown instance", returnsStage("replaceOsDisk",
         () -> driver.replaceOsDisk(scaleSetName(), unknownInstanceId(), targetImage(), List.of())));
@@ -81,7 +86,7 @@ public abstract class InstanceDriverContract extends ContractSupport {
 
   @Test
   void anUpgradeCompletesAndTheInstanceThenRunsTheTarget() {
-    InstanceDriver driver = driver();
+    InstanceDriver driver = underTest(driver());
     String id = list(driver).get(0).instanceId();
     value("replaceOsDisk", returnsStage("replaceOsDisk", () -> driver.replaceOsDisk(scaleSetName(), id, targetImage(), List.of())));
     Instance after = value("getInstance", returnsStage("getInstance", () -> driver.getInstance(scaleSetName(), id)));
@@ -93,7 +98,7 @@ public abstract class InstanceDriverContract extends ContractSupport {
 
   @Test
   void restoringThePreviousOsDiskIsIdempotent() {
-    InstanceDriver driver = driver();
+    InstanceDriver driver = underTest(driver());
     String id = list(driver).get(0).instanceId();
     value("replaceOsDisk", returnsStage("replaceOsDisk", () -> driver.replaceOsDisk(scaleSetName(), id, targetImage(), List.of())));
     value("restorePreviousOsDisk", returnsStage("restorePreviousOsDisk", () -> driver.restorePreviousOsDisk(scaleSetName(), id)));
@@ -108,7 +113,7 @@ public abstract class InstanceDriverContract extends ContractSupport {
 
   @Test
   void whenSettledCompletesOnceNothingRuns() {
-    InstanceDriver driver = driver();
+    InstanceDriver driver = underTest(driver());
     String id = list(driver).get(0).instanceId();
     CompletionStage<Void> upgrade = returnsStage("replaceOsDisk", () -> driver.replaceOsDisk(scaleSetName(), id, targetImage(), List.of()));
     Optional<CompletionStage<Instance>> settled;

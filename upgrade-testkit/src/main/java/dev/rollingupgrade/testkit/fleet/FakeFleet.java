@@ -99,7 +99,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
     }
   }
 
-  /** The scripts of every instance in a zone, to script them together ({@code fleet.zone("2").goesUnhealthyAt(t)}). */
+  /** The scripts of every instance in a zone, to script them together ({@code fleet.zone("2").becomesUnhealthyAt(t)}). */
   public synchronized FakeInstances zone(String zone) {
     return new FakeInstances(instances.values().stream().filter(i -> Objects.equals(i.zone, zone)).collect(Collectors.toList()));
   }

@@ -94,7 +94,7 @@ public final class ExtensionSimulation {
     cloud.publishExtensionVersions("westeurope", MONITOR_PUBLISHER, "AzureMonitorLinuxAgent", "1.33", MONITOR_RELEASE);
     clock.advanceBy(Duration.ofHours(6));
     Snapshot beforeFix = snapshot(auto, cloud, clock.now());
-    web.instances(broken.toArray(String[]::new)).noLongerBreakWith("agent", AGENT_RELEASE); // the publisher fixes it
+    web.instances(broken.toArray(String[]::new)).noLongerBreaksWith("agent", AGENT_RELEASE); // the publisher fixes it
     clock.advanceBy(Duration.ofDays(3).plusHours(6));
     Snapshot afterRetry = snapshot(auto, cloud, clock.now());
     auto.close();

@@ -95,7 +95,7 @@ class AutomaticExtensionUpgradeRulesTest {
   @Test
   void twoExtensionsOfOneInstanceAreAppliedOneAfterTheOtherAndOneFailingDoesNotStopTheOther() {
     fleetWith("9.10", "2.0");
-    fleet.instances("9").breakWith("agent", "9.10.4"); // the last batch: 1 of 10 failed stays within 20 %
+    fleet.instances("9").breaksWith("agent", "9.10.4"); // the last batch: 1 of 10 failed stays within 20 %
     cloud.publishExtensionVersions("westeurope", AGENT_PUBLISHER, "DependencyAgentLinux", "9.10.4");
     cloud.publishExtensionVersions("westeurope", Extension.HEALTH_EXTENSION_PUBLISHER, "ApplicationHealthLinux", "2.0.9");
     AutomaticExtensionUpgrades auto = service();
@@ -126,7 +126,7 @@ class AutomaticExtensionUpgradeRulesTest {
   @Test
   void aFailedUpgradeIsRetriedAfterTheIntervalUntilItSucceeds() {
     fleetWith("9.10", "2.0");
-    fleet.instances("9").breakWith("agent", "9.10.4");
+    fleet.instances("9").breaksWith("agent", "9.10.4");
     cloud.publishExtensionVersions("westeurope", AGENT_PUBLISHER, "DependencyAgentLinux", "9.10.4");
     AutomaticExtensionUpgrades auto = service();
     auto.enable(set(AGENT));
@@ -149,7 +149,7 @@ class AutomaticExtensionUpgradeRulesTest {
   @Test
   void aNewerVersionSupersedesAFailedOneWithoutWaiting() {
     fleetWith("9.10", "2.0");
-    fleet.instances("9").breakWith("agent", "9.10.4");
+    fleet.instances("9").breaksWith("agent", "9.10.4");
     cloud.publishExtensionVersions("westeurope", AGENT_PUBLISHER, "DependencyAgentLinux", "9.10.4");
     AutomaticExtensionUpgrades auto = service();
     auto.enable(set(AGENT));
@@ -164,7 +164,7 @@ class AutomaticExtensionUpgradeRulesTest {
   @Test
   void retriesSurviveARestartOfTheHost() {
     fleetWith("9.10", "2.0");
-    fleet.instances("9").breakWith("agent", "9.10.4");
+    fleet.instances("9").breaksWith("agent", "9.10.4");
     cloud.publishExtensionVersions("westeurope", AGENT_PUBLISHER, "DependencyAgentLinux", "9.10.4");
     AutomaticExtensionUpgrades before = service();
     before.enable(set(AGENT));

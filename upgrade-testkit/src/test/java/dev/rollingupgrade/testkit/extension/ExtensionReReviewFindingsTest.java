@@ -52,7 +52,7 @@ class ExtensionReReviewFindingsTest {
   void onAMixedFleetAFailedVmGetsBackItsOwnVersion() {
     fleetWith("9.10.4");
     fleet.instance("0").hasExtension("agent", "9.10"); // e.g. reimaged: back to the model's version
-    fleet.instances("9").breakWith("agent", "9.10.5");
+    fleet.instances("9").breaksWith("agent", "9.10.5");
     cloud.publishExtensionVersions("westeurope", AGENT_PUBLISHER, "DependencyAgentLinux", "9.10", "9.10.4", "9.10.5");
     AutomaticExtensionUpgrades auto = service();
     auto.enable(set(AGENT));

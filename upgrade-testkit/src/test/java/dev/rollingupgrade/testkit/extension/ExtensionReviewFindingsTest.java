@@ -41,7 +41,7 @@ class ExtensionReviewFindingsTest {
   @Test
   void rollbackReinstallsTheInstancesPreviousVersionNotTheModels() {
     fleetWith("9.10.4"); // an earlier automatic upgrade moved 9.10 -> 9.10.4; the model still says 9.10
-    fleet.instances("9").breakWith("agent", "9.10.5");
+    fleet.instances("9").breaksWith("agent", "9.10.5");
     cloud.publishExtensionVersions("westeurope", AGENT_PUBLISHER, "DependencyAgentLinux", "9.10", "9.10.4", "9.10.5");
     AutomaticExtensionUpgrades auto = service();
     auto.enable(set(AGENT));

@@ -94,7 +94,7 @@ class ExtensionRolloutAcrossRegionsTest {
   @Test
   void aFaultInTheCanaryStopsTheReleaseAndTheUntouchedSetsWaitForTheRetry() {
     cloudOfFourRegions();
-    cloud.fleet("eastus-a").instances("0", "1").breakWith("agent", "9.10.4");
+    cloud.fleet("eastus-a").instances("0", "1").breaksWith("agent", "9.10.4");
     clock.advanceBy(Duration.ofHours(8));
     ImageRollout first = auto.rollouts().get(0);
     assertThat(first.status().code()).isEqualTo(RollingUpgradeStatusCode.FAULTED);
@@ -107,7 +107,7 @@ class ExtensionRolloutAcrossRegionsTest {
     assertThat(cloud.fleet("westeurope-a").instances()).allMatch(i -> i.extensionVersion("agent").orElseThrow()
         .equals("9.10"));
 
-    cloud.fleet("eastus-a").instances("0", "1").noLongerBreakWith("agent", "9.10.4"); // fixed
+    cloud.fleet("eastus-a").instances("0", "1").noLongerBreaksWith("agent", "9.10.4"); // fixed
     clock.advanceBy(Duration.ofDays(3).plusHours(8));
     assertThat(auto.rollouts().get(auto.rollouts().size() - 1).status().code())
         .isEqualTo(RollingUpgradeStatusCode.COMPLETED);
@@ -118,7 +118,7 @@ class ExtensionRolloutAcrossRegionsTest {
   @Test
   void aNewerVersionReleasesTheSetsHeldByAStoppedRollout() {
     cloudOfFourRegions();
-    cloud.fleet("eastus-a").instances("0", "1").breakWith("agent", "9.10.4");
+    cloud.fleet("eastus-a").instances("0", "1").breaksWith("agent", "9.10.4");
     clock.advanceBy(Duration.ofHours(8));
     assertThat(auto.status("westeurope-a").get(0).state()).isEqualTo(State.WAITING_TO_RETRY);
     for (String region : REGIONS) {

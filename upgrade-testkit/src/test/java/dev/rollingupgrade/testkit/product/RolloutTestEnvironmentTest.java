@@ -38,7 +38,7 @@ class RolloutTestEnvironmentTest {
   @Test
   void aZoneGoingDownStopsTheRunAndTheAssertionSaysSo(RolloutTestEnvironment env) {
     FakeInstances zone2 = env.fleet().zone("2");
-    zone2.goesUnhealthyAt(env.clock().now().plus(Duration.ofMinutes(2)));
+    zone2.becomesUnhealthyAt(env.clock().now().plus(Duration.ofMinutes(2)));
     RollingUpgradeRun run = env.start(env.scaleSet());
     env.runUntilDone();
     env.assertThat(run).obeysPolicy().isFaultedWith(RollingUpgradeErrorCodes.UNHEALTHY_DURING);

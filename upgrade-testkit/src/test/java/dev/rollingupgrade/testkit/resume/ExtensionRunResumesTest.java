@@ -53,7 +53,7 @@ class ExtensionRunResumesTest {
     RollingUpgradeRun run;
 
     Fixture() {
-      fleet.instances("2", "11", "17").breakWith("agent", "9.10.4");
+      fleet.instances("2", "11", "17").breaksWith("agent", "9.10.4");
     }
 
     boolean start(RolloutStore store) {

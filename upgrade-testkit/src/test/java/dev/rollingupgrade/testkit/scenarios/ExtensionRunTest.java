@@ -41,7 +41,7 @@ class ExtensionRunTest {
 
   @Test
   void anExtensionRunSetsTheVersionBatchByBatchAndReinstallsThePreviousOneWhereHealthDoesNotCome() {
-    env.fleet().instances("3", "7").breakWith("agent", "9.10.1");
+    env.fleet().instances("3", "7").breaksWith("agent", "9.10.1");
     env.fleet().instance("5").hasExtension("agent", "9.11"); // later already: never downgraded
     RollingUpgradeRun run = env.start(withAgent(UpgradeMode.ROLLING), r -> r.targetExtension("agent", "9.10.1")
         .startedBy(UpgradeOperationInvoker.PLATFORM));
