@@ -56,4 +56,24 @@ class LibraryArtifactsTest {
       }
     }
   }
+
+  /**
+   * Immutables is compile-time only: the generated classes must not carry its {@code @Generated},
+   * or every user's javac warns that the annotation's class file is missing.
+   */
+  @Test
+  void theGeneratedApiClassesCarryNoImmutablesAnnotation() throws IOException {
+    Path classes = Path.of("..", "upgrade-api", "target", "classes");
+    List<Path> referencing;
+    try (Stream<Path> files = Files.walk(classes)) {
+      referencing = files.filter(p -> p.toString().endsWith(".class")).filter(p -> {
+        try {
+          return new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1).contains("org/immutables/value/Generated");
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).toList();
+    }
+    assertThat(referencing).as("api classes annotated with org.immutables.value.Generated").isEmpty();
+  }
 }

@@ -22,5 +22,8 @@ import org.immutables.value.Value;
     depluralize = true,
     overshadowImplementation = true,
     visibility = Value.Style.ImplementationVisibility.PUBLIC,
+    // apply no annotation found on the class path: users compile without Immutables, and its
+    // @org.immutables.value.Generated would make their javac warn that the class is missing
+    allowedClasspathAnnotations = {Override.class},
     defaults = @Value.Immutable(copy = true))
 public @interface ModelStyle {}
