@@ -13,7 +13,7 @@ import java.util.List;
 final class ExtensionReport {
   private ExtensionReport() {}
 
-  static int print(PrintWriter out, long seed, boolean json) {
+  static int print(PrintWriter out, PrintWriter err, long seed, boolean json) {
     ExtensionSimulation.Result r = ExtensionSimulation.of(seed).run();
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
@@ -48,7 +48,7 @@ final class ExtensionReport {
       describe(out, "after the releases (" + r.beforeFix().at() + ")", r.beforeFix());
       describe(out, "after the retry, the version fixed (" + r.afterRetry().at() + ")", r.afterRetry());
     }
-    out.println("digest: " + r.digest());
+    (json ? err : out).println("digest: " + r.digest()); // with --json, stdout stays one JSON document
     return 0;
   }
 

@@ -24,7 +24,9 @@ public final class Main implements Runnable {
   }
 
   /**
-   * Runs the command line with the given output streams.
+   * Runs the command line with the given output streams. An unexpected exception is one line on
+   * {@code err}, never a stack trace (set the system property {@code upgrade.samples.stackTraces}
+   * to {@code true} to see it).
    *
    * @return the exit code: 0 success, 1 problems found, 2 bad usage or unreadable input
    */
@@ -33,6 +35,13 @@ public final class Main implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> 2);
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      command.getErr().println(TerminalText.escape(command.getCommandName() + ": unexpected error: " + e));
+      if (Boolean.getBoolean("upgrade.samples.stackTraces")) {
+        e.printStackTrace(command.getErr());
+      }
+      return 2;
+    });
     int code = cli.execute(args);
     out.flush();
     err.flush();

@@ -38,7 +38,7 @@ final class MultiRegionReport {
           r.second());
       out.println("upgrades: " + r.cloud().upgrades().size() + " OS disks replaced in all");
     }
-    out.println("digest: " + r.digest());
+    (json ? err : out).println("digest: " + r.digest()); // with --json, stdout stays one JSON document
     return 0;
   }
 

@@ -14,15 +14,13 @@ import dev.rollingupgrade.core.plan.Batch;
 import dev.rollingupgrade.core.plan.BatchPlanner;
 import dev.rollingupgrade.core.plan.InstanceSnapshot;
 import dev.rollingupgrade.core.plan.UpgradePlan;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +31,9 @@ import picocli.CommandLine.Spec;
  * it is cut there, and ends with {@code batches: <count>}. Either on a synthetic fleet (instance
  * {@code i} in zone {@code (i mod Z) + 1}, update domain {@code (i div Z) mod U}, the first K
  * unhealthy) or on a real model and instance list (Azure JSON). With {@code --rollout}, prints
- * the phases of a multi-region rollout instead, one plan per image.
+ * the phases of a multi-region rollout instead, one plan per image. Exits 1 when a file holds an
+ * invalid document (each problem listed under the option and file it came from), 2 on bad usage
+ * or a file that cannot be read or is not JSON.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print the batches of a rolling upgrade (dry run), each with why it is cut there.",
@@ -97,8 +97,8 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = TerminalText.safe(spec.commandLine().getOut());
+    PrintWriter err = TerminalText.safe(spec.commandLine().getErr());
     try {
       if (rollout != null || azurePairs || firstPhaseRegions != null || maxRegionsPerPhase != null) {
         return RolloutPlan.print(this::rolloutOptions, rollout, azurePairs, out, err);
@@ -111,11 +111,15 @@ final class PlanCommand implements Callable<Integer> {
       }
       out.println("batches: " + plan.batches().size());
       return 0;
-    } catch (BadArgument e) {
+    } catch (BadArgument | InputFile.Unreadable e) {
       err.println("plan: " + e.getMessage());
       return 2;
-    } catch (InvalidModelException | JsonSyntaxException e) {
+    } catch (BadFile e) {
       err.println("plan: " + e.getMessage());
+      if (e.getCause() instanceof InvalidModelException invalid) {
+        invalid.violations().forEach(v -> err.println("  " + v));
+        return 1;
+      }
       return 2;
     }
   }
@@ -166,9 +170,11 @@ final class PlanCommand implements Callable<Integer> {
         .prioritizeUnhealthyInstances(prioritizeUnhealthy)
         .respectUpdateDomains(!ignoreUpdateDomains);
     if (maxBatchPercent != null) {
+      range("--max-batch-percent", maxBatchPercent, 5, 100);
       policy.maxBatchInstancePercent(maxBatchPercent);
     }
     if (maxUnhealthyPercent != null) {
+      range("--max-unhealthy-percent", maxUnhealthyPercent, 5, 100);
       policy.maxUnhealthyInstancePercent(maxUnhealthyPercent);
     }
     return new Input(fleet, policy.build(),
@@ -183,8 +189,8 @@ final class PlanCommand implements Callable<Integer> {
         || crossZone || prioritizeUnhealthy || ignoreUpdateDomains) {
       throw new BadArgument("with --file the policy and fleet come from the files; drop the synthetic-fleet options");
     }
-    ScaleSet set = AzureJson.readScaleSet(read(file));
-    List<Instance> vms = AzureJson.readInstances(read(instancesFile));
+    ScaleSet set = parse("--file", file, AzureJson::readScaleSet);
+    List<Instance> vms = parse("--instances-file", instancesFile, AzureJson::readInstances);
     List<InstanceSnapshot> fleet = new ArrayList<>(vms.size());
     for (Instance vm : vms) {
       boolean healthy = vm.powerState() == PowerState.RUNNING && vm.provisioningState() == ProvisioningState.SUCCEEDED;
@@ -193,15 +199,21 @@ final class PlanCommand implements Callable<Integer> {
     return new Input(fleet, set.upgradePolicy().rollingUpgradePolicy(), "scale set " + set.name());
   }
 
-  static String read(Path path) {
+  /** The document of {@code option}'s file; a problem names the option and the file. */
+  private static <T> T parse(String option, Path path, Function<String, T> reader) {
+    String json;
     try {
-      return Files.readString(path);
-    } catch (NoSuchFileException e) {
-      throw new BadArgument("cannot read " + path + ": no such file");
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new BadArgument("cannot read " + path + ": not UTF-8 text (JSON files are UTF-8)");
-    } catch (IOException e) {
-      throw new BadArgument("cannot read " + path + ": " + e.getMessage());
+      json = InputFile.read(path);
+    } catch (InputFile.Unreadable e) {
+      throw new BadArgument(option + ": " + e.getMessage());
+    }
+    try {
+      return reader.apply(json);
+    } catch (JsonSyntaxException e) {
+      throw new BadFile(option + " " + path + ": " + e.getMessage(), e);
+    } catch (InvalidModelException e) {
+      int n = e.violations().size();
+      throw new BadFile(option + " " + path + ": " + n + (n == 1 ? " problem" : " problems") + ":", e);
     }
   }
 
@@ -216,6 +228,15 @@ final class PlanCommand implements Callable<Integer> {
       return String.join(",", ids);
     }
     return String.join(",", ids.subList(0, SHOWN_IDS)) + ",... (+" + (ids.size() - SHOWN_IDS) + " more)";
+  }
+
+  /** A file of the plan that is not JSON (exit code 2) or not a valid document (its problems listed, exit code 1). */
+  private static final class BadFile extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadFile(String message, RuntimeException cause) {
+      super(message, cause);
+    }
   }
 
   /** A usage error: printed as one line, exit code 2. */

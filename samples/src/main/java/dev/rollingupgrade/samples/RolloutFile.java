@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollingupgrade.api.ImageReference;
+import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.validation.InvalidModelException;
 import dev.rollingupgrade.api.validation.Violation;
 import dev.rollingupgrade.core.auto.RegionPairs;
 import dev.rollingupgrade.core.auto.RolloutMember;
 import dev.rollingupgrade.core.json.AzureJson;
+import dev.rollingupgrade.core.json.JsonSyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -82,12 +84,15 @@ final class RolloutFile {
     try {
       root = MAPPER.readTree(json.startsWith("\uFEFF") ? json.substring(1) : json); // an editor's byte order mark
     } catch (JsonProcessingException e) {
-      var at = e.getLocation();
-      // the parser's own note on where the array began names a redacted source: noise to a reader
-      String why = e.getOriginalMessage().replaceAll(" \\(start marker at \\[Source: .*?\\]\\)", "");
-      throw new Problems(List.of(new Violation("", "", "not valid JSON"
-          + (at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
-          + ": " + why.replaceAll(",?\\s*from `[^`]*`", ""))), true);
+      // the library's reader parses alike and words the problem plainly, without the parser's internals
+      String why;
+      try {
+        AzureJson.checkSyntax(json);
+        why = "not valid JSON: " + e.getOriginalMessage();
+      } catch (JsonSyntaxException plain) {
+        why = plain.getMessage();
+      }
+      throw new Problems(List.of(new Violation("", "", why)), true);
     }
     List<Violation> problems = new ArrayList<>();
     if (root == null || root.isMissingNode()) {
@@ -206,8 +211,9 @@ final class RolloutFile {
   private static int capacity(JsonNode node, String path, List<Violation> problems) {
     if (node == null || node.isNull()) {
       problems.add(new Violation(path, "null", "is required: the scale set's instance count"));
-    } else if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0) {
-      problems.add(new Violation(path, show(node), "must be a whole number, 0 or more"));
+    } else if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0
+        || node.longValue() > ScaleSet.MAX_CAPACITY) {
+      problems.add(new Violation(path, show(node), "must be a whole number from 0 to " + ScaleSet.MAX_CAPACITY));
     } else {
       return node.intValue();
     }
@@ -232,6 +238,9 @@ final class RolloutFile {
   }
 
   private static String show(JsonNode node) {
+    if (node != null && node.isFloatingPointNumber() && Double.isInfinite(node.doubleValue())) {
+      return "a number too large for a double"; // the parser holds it as infinity, which is no JSON
+    }
     String text = node == null ? "null" : node.toString();
     return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "...";
   }

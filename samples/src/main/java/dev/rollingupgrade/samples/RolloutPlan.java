@@ -23,11 +23,12 @@ final class RolloutPlan {
    * @param planner the planner the options ask for (throws a usage error when they clash)
    * @return 0 when planned, 1 when the file has problems (one line each on {@code err}), 2 when it is
    *     empty or not JSON
-   * @throws PlanCommand.BadArgument when the options clash or the file cannot be read (exit 2)
+   * @throws PlanCommand.BadArgument when the options clash (exit 2)
+   * @throws InputFile.Unreadable when the file cannot be read (exit 2)
    */
   static int print(Supplier<PhasePlanner> planner, Path file, boolean azurePairs, PrintWriter out, PrintWriter err) {
     PhasePlanner phases = planner.get();
-    String json = PlanCommand.read(file);
+    String json = InputFile.read(file);
     RolloutFile.Rollout rollout;
     try {
       rollout = RolloutFile.read(json, azurePairs ? RegionPairs.azure() : RegionPairs.none());

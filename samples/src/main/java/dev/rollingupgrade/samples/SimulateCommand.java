@@ -4,6 +4,7 @@ import dev.rollingupgrade.api.status.RollingUpgradeProgress;
 import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.testkit.sim.Simulation;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Spec;
  * {@code simulate}: a seeded simulation of a rolling upgrade on a fake fleet. Prints a summary
  * and, as its very last line, {@code digest: <sha256>} over the final status and the ordered
  * upgrades and rollbacks: the same seed always gives the same digest, also when the host crashes
- * after batch K ({@code --crash-after-batch K}) and the run resumes from its file journal.
+ * after batch K ({@code --crash-after-batch K}) and the run resumes from its file journal (kept in
+ * the temporary directory; one that cannot be written is a usage error, exit code 2). With
+ * {@code --json} the output is one JSON document and the digest line goes to stderr.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Simulate a rolling upgrade on a seeded fake fleet; the last line is a digest of the run.")
@@ -57,7 +60,7 @@ final class SimulateCommand implements Callable<Integer> {
   private int crashAfterBatch;
 
   @Option(names = "--json", description = "print JSON instead of the summary (single-set: the final status in the Azure "
-      + "shape); the last line is still the digest")
+      + "shape); the output is one JSON document, the digest line goes to stderr")
   private boolean json;
 
   @Override
@@ -78,7 +81,7 @@ final class SimulateCommand implements Callable<Integer> {
           spec.commandLine().getErr().println("simulate: --failing-region is for --scenario multi-region");
           return 2;
         }
-        return ExtensionReport.print(out, seed, json);
+        return ExtensionReport.print(out, spec.commandLine().getErr(), seed, json);
       }
       return MultiRegionReport.print(out, spec.commandLine().getErr(), seed, failingRegion, json);
     }
@@ -95,17 +98,34 @@ final class SimulateCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("simulate: --instances N is required for the single-set scenario");
       return 2;
     }
-    Simulation simulation;
-    try {
-      simulation = Simulation.builder().instances(instances).seed(seed).faultRate(faultRate).zones(zones)
-          .updateDomains(updateDomains).crashAfterBatch(crashAfterBatch).build();
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("simulate: " + e.getMessage());
+    String bad = range("--instances", instances, 1, 1_000_000);
+    bad = bad != null ? bad : range("--zones", zones, 1, 3);
+    bad = bad != null ? bad : range("--update-domains", updateDomains, 1, 20);
+    bad = bad != null ? bad : range("--crash-after-batch", crashAfterBatch, 0, Integer.MAX_VALUE);
+    if (bad == null && !(faultRate >= 0 && faultRate <= 1)) { // NaN fails both
+      bad = "--fault-rate must be between 0 and 1 (got " + faultRate + ")";
+    }
+    if (bad != null) {
+      spec.commandLine().getErr().println("simulate: " + bad);
       return 2;
     }
-    Simulation.Result r = simulation.run();
+    faultRate = faultRate == 0 ? 0 : faultRate; // -0.0 is 0
+    Simulation simulation = Simulation.builder().instances(instances).seed(seed).faultRate(faultRate).zones(zones)
+        .updateDomains(updateDomains).crashAfterBatch(crashAfterBatch).build();
+    Simulation.Result r;
+    try {
+      r = simulation.run();
+    } catch (UncheckedIOException e) {
+      // --crash-after-batch keeps its file journal in the temporary directory
+      spec.commandLine().getErr().println("simulate: " + e.getMessage()
+          + " (--crash-after-batch keeps a journal in the temporary directory; choose another with "
+          + "java -Djava.io.tmpdir=DIR -jar ...)");
+      return 2;
+    }
     if (json) {
       out.println(AzureJson.write(r.status()));
+      spec.commandLine().getErr().println("digest: " + r.digest()); // stdout stays one JSON document
+      return r.violations().isEmpty() ? 0 : 1;
     } else {
       RollingUpgradeProgress p = r.status().progress().orElseThrow();
       var rollback = r.history().rollbackInfo().orElseThrow();
@@ -130,5 +150,13 @@ final class SimulateCommand implements Callable<Integer> {
     }
     out.println("digest: " + r.digest());
     return r.violations().isEmpty() ? 0 : 1;
+  }
+
+  /** A usage error naming {@code option} when {@code value} is outside {@code min..max}, else null. */
+  private static String range(String option, int value, int min, int max) {
+    return value < min || value > max
+        ? option + (max == Integer.MAX_VALUE ? " must be " + min + " or more" : " must be between " + min + " and " + max)
+            + " (got " + value + ")"
+        : null;
   }
 }

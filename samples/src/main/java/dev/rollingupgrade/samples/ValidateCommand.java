@@ -14,10 +14,7 @@ import dev.rollingupgrade.core.extension.SupportedExtensions;
 import dev.rollingupgrade.core.extension.SupportedExtensions.ExtensionType;
 import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.core.json.JsonSyntaxException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +30,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code validate FILE}: a preflight of a scale set model (Azure JSON) before upgrades are
  * enabled. Prints one {@code <json path>: <message>} line per problem and exits 1, or prints
- * {@code ok} with what the model will do and exits 0; exits 2 when the file cannot be read or
- * is not JSON. Besides the model's own checks, a platform image must be on the list of images
+ * {@code ok} with what the model will do and exits 0; exits 2 when the file cannot be read (also
+ * when larger than {@link InputFile#MAX_BYTES}) or is not JSON. A field Azure's schema does not
+ * know (a typo) is a warning on stderr, with its path, and no problem. A document without a name
+ * (the body of a {@code PUT} or {@code PATCH} request: the name is in the URL) is checked as is,
+ * or under {@code --name}. Besides the model's own checks, a platform image must be on the list of images
  * automatic OS upgrades support ({@link SupportedImages#defaults()} plus every
  * {@code --supported-image}), and an extension opted in to automatic upgrades must be one that
  * supports them ({@link SupportedExtensions#defaults()} plus every {@code --supported-extension}).
@@ -42,6 +42,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = "Check a scale set JSON document (Azure shape) before enabling upgrades.")
 final class ValidateCommand implements Callable<Integer> {
+  /** The name of a scale set read from a file without one and no {@code --name}: no Azure name has brackets. */
+  private static final String UNNAMED = "(unnamed)";
+
   @Spec
   private CommandSpec spec;
 
@@ -56,28 +59,37 @@ final class ValidateCommand implements Callable<Integer> {
       description = "an extension that supports automatic upgrade besides Azure's list; repeatable")
   private List<ExtensionType> supportedExtensions = new ArrayList<>();
 
+  @Option(names = "--name", paramLabel = "NAME",
+      description = "the scale set's name when the file has none: the body of a PUT or PATCH request, whose name is in the URL")
+  private String name;
+
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = TerminalText.safe(spec.commandLine().getOut());
+    PrintWriter err = TerminalText.safe(spec.commandLine().getErr());
     String json;
     try {
-      json = Files.readString(file);
-    } catch (IOException e) {
-      err.println("cannot read " + file + ": "
-          + (e instanceof NoSuchFileException ? "no such file"
-              : e instanceof java.nio.charset.MalformedInputException ? "not UTF-8 text (JSON files are UTF-8)"
-              : e.getMessage()));
+      json = InputFile.read(file);
+    } catch (InputFile.Unreadable e) {
+      err.println(e.getMessage());
       return 2;
     }
     ScaleSet scaleSet;
+    // a request body has no name (it is in the URL): it is checked under --name, or a stand-in no Azure name can be
+    String nameIfAbsent = name != null ? name : UNNAMED;
     try {
-      scaleSet = AzureJson.readScaleSet(json);
+      for (Violation unknown : AzureJson.unknownFields(json)) {
+        err.println("warning: " + unknown);
+      }
+      scaleSet = AzureJson.readScaleSet(json, nameIfAbsent);
     } catch (JsonSyntaxException e) {
       err.println(file + ": " + e.getMessage());
       return 2;
     } catch (InvalidModelException e) {
       return report(out, e.violations());
+    }
+    if (!scaleSet.name().equals(nameIfAbsent) && name != null) {
+      err.println("warning: --name " + name + " is ignored: the file names the scale set " + scaleSet.name());
     }
     SupportedImages supported = SupportedImages.defaults();
     for (PlatformSku sku : supportedImages) {
@@ -92,7 +104,8 @@ final class ValidateCommand implements Callable<Integer> {
     if (!unsupported.isEmpty()) {
       return report(out, unsupported);
     }
-    out.println("ok: " + describe(scaleSet));
+    out.println("ok: " + describe(scaleSet).replace("scale set " + UNNAMED + " ",
+        "scale set without a name (a request body; --name names it) "));
     return 0;
   }
 

@@ -64,7 +64,7 @@ class PlanCommandTest {
     assertThat(run("plan", "--instances", "10", "--unhealthy", "11")).isEqualTo(2);
     assertThat(err.toString()).contains("--unhealthy must be between 0 and 10 (got 11)");
     assertThat(run("plan", "--instances", "10", "--max-batch-percent", "3")).isEqualTo(2);
-    assertThat(err.toString()).contains("maxBatchInstancePercent: must be between 5 and 100 (got 3)");
+    assertThat(err.toString()).contains("--max-batch-percent must be between 5 and 100 (got 3)");
     assertThat(run("plan")).isEqualTo(2);
     assertThat(run("plan", "--file", "examples/rolling-scale-set.json")).isEqualTo(2);
     assertThat(err.toString()).contains("--file and --instances-file go together");

@@ -2,6 +2,8 @@ package dev.rollingupgrade.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollingupgrade.api.status.RollingUpgradeStatus;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.core.json.AzureJson;
@@ -57,18 +59,31 @@ class QuickstartAndSimulateCommandTest {
   }
 
   @Test
-  void simulateJsonPrintsTheStatusThenTheDigest() {
-    assertThat(run("simulate", "--instances", "30", "--seed", "1", "--json")).isZero();
-    String text = out.toString();
-    String json = text.substring(0, text.lastIndexOf("digest: "));
-    assertThat(AzureJson.readRollingUpgradeStatus(json).progress().orElseThrow().total()).isEqualTo(30);
-    assertThat(lines().get(lines().size() - 1)).startsWith("digest: ");
+  void simulateJsonIsOneJsonDocumentAndTheDigestGoesToStderr() throws Exception {
+    ObjectMapper strict = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    for (List<String> scenario : List.of(List.of("--instances", "30"), List.of("--scenario", "multi-region"),
+        List.of("--scenario", "extensions"))) {
+      List<String> args = new java.util.ArrayList<>(List.of("simulate", "--seed", "1"));
+      args.addAll(scenario);
+      err.getBuffer().setLength(0);
+      assertThat(run(args.toArray(String[]::new))).isZero();
+      String digest = lines().get(lines().size() - 1);
+      assertThat(digest).matches("digest: [0-9a-f]{64}");
+      args.add("--json");
+      err.getBuffer().setLength(0);
+      assertThat(run(args.toArray(String[]::new))).isZero();
+      strict.readTree(out.toString()); // the whole output is one JSON document
+      assertThat(out.toString()).doesNotContain("digest");
+      assertThat(err.toString()).isEqualTo(digest + "\n");
+    }
+    run("simulate", "--instances", "30", "--seed", "1", "--json");
+    assertThat(AzureJson.readRollingUpgradeStatus(out.toString()).progress().orElseThrow().total()).isEqualTo(30);
   }
 
   @Test
   void badSimulationArgumentsExitTwo() {
     assertThat(run("simulate", "--instances", "0", "--seed", "1")).isEqualTo(2);
-    assertThat(err.toString()).contains("instances must be between 1 and 1000000, got 0");
+    assertThat(err.toString()).contains("--instances must be between 1 and 1000000 (got 0)");
     assertThat(run("simulate", "--instances", "10", "--seed", "1", "--fault-rate", "2")).isEqualTo(2);
     assertThat(run("simulate", "--instances", "10")).isEqualTo(2);
   }

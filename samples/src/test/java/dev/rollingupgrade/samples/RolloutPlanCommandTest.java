@@ -101,7 +101,7 @@ class RolloutPlanCommandTest {
         "scaleSets[3].imageReference.sku: must not be blank (got null)",
         "scaleSets[3].imageReference.version: must be 'latest' or major.minor.build such as 22.04.202401010 (got null)",
         "scaleSets[4].name: must be a string (got 7)",
-        "scaleSets[4].capacity: must be a whole number, 0 or more (got 1.5)",
+        "scaleSets[4].capacity: must be a whole number from 0 to 10000000 (got 1.5)",
         "scaleSets[4].imageReference: is required: publisher, offer, sku and version, or id (got null)",
         "plan: 12 problems in " + rollout);
   }

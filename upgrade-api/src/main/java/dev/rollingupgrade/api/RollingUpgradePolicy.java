@@ -14,6 +14,9 @@ public interface RollingUpgradePolicy {
   /** Longest health wait the SDK accepts. */
   Duration MAX_HEALTH_TIMEOUT = Duration.ofHours(24);
 
+  /** Longest pause between batches the SDK accepts: a day, so a run's timings never overflow. */
+  Duration MAX_PAUSE_TIME_BETWEEN_BATCHES = Duration.ofHours(24);
+
   /** A builder with every field at its default. */
   static Builder builder() {
     return new Builder();
@@ -47,7 +50,7 @@ public interface RollingUpgradePolicy {
     return 20;
   }
 
-  /** Wait between batches, ISO-8601, at least zero; default {@code PT0S}. */
+  /** Wait between batches, ISO-8601, from zero to {@code PT24H}; default {@code PT0S}. */
   @Value.Default
   default Duration pauseTimeBetweenBatches() {
     return Duration.ZERO;
@@ -102,9 +105,10 @@ public interface RollingUpgradePolicy {
     v.range("maxBatchInstancePercent", maxBatchInstancePercent(), 5, 100);
     v.range("maxUnhealthyInstancePercent", maxUnhealthyInstancePercent(), 5, 100);
     v.range("maxUnhealthyUpgradedInstancePercent", maxUnhealthyUpgradedInstancePercent(), 0, 100);
-    if (pauseTimeBetweenBatches().isNegative()) {
+    if (pauseTimeBetweenBatches().isNegative()
+        || pauseTimeBetweenBatches().compareTo(MAX_PAUSE_TIME_BETWEEN_BATCHES) > 0) {
       v.add("pauseTimeBetweenBatches", pauseTimeBetweenBatches(),
-          "must be an ISO-8601 duration of zero or more, such as PT0S or PT30S");
+          "must be an ISO-8601 duration from PT0S to PT24H, such as PT0S or PT30S");
     }
     if (maxSurge()) {
       v.add("maxSurge", true, "surge upgrades are not supported yet; omit maxSurge or set it to false");

@@ -49,7 +49,10 @@ public interface ScaleSet {
   /** Availability zones, e.g. {@code ["1","2","3"]}; empty for a regional set. */
   List<String> zones();
 
-  /** Requested instance count ({@code sku.capacity}); default 0. */
+  /** Largest {@link #capacity()} accepted: ten million, far above what Azure allows in one scale set. */
+  long MAX_CAPACITY = 10_000_000L;
+
+  /** Requested instance count ({@code sku.capacity}): 0 to {@link #MAX_CAPACITY}; default 0. */
   @Value.Default
   default long capacity() {
     return 0;
@@ -95,8 +98,8 @@ public interface ScaleSet {
         v.add("zones[" + i + "]", '"' + zones().get(i) + '"', "zones must be distinct");
       }
     }
-    if (capacity() < 0) {
-      v.add("sku.capacity", capacity(), "must be 0 or more");
+    if (capacity() < 0 || capacity() > MAX_CAPACITY) {
+      v.add("sku.capacity", capacity(), "must be between 0 and " + MAX_CAPACITY);
     }
     ScaleSetRequirements.check(this, v);
     v.throwIfAny();

@@ -41,6 +41,19 @@ class RollingUpgradePolicyRangesTest {
   }
 
   @Test
+  void thePauseBetweenBatchesIsBoundedToADaySoARunsTimingsCannotOverflow() {
+    assertThat(RollingUpgradePolicy.builder().pauseTimeBetweenBatches(Duration.ofHours(24)).build()
+        .pauseTimeBetweenBatches()).isEqualTo(RollingUpgradePolicy.MAX_PAUSE_TIME_BETWEEN_BATCHES);
+    // PT2562047788015215H validated once, then faulted the run with "long overflow" after batch 1
+    for (Duration tooLong : new Duration[] {Duration.ofHours(24).plusSeconds(1), Duration.ofHours(2562047788015215L)}) {
+      assertThatThrownBy(() -> RollingUpgradePolicy.builder().pauseTimeBetweenBatches(tooLong).build())
+          .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.violations()).containsExactly(
+              new Violation("pauseTimeBetweenBatches", tooLong.toString(),
+                  "must be an ISO-8601 duration from PT0S to PT24H, such as PT0S or PT30S")));
+    }
+  }
+
+  @Test
   void everyViolationIsReportedAtOnceWithPathValueAndRange() {
     assertThatThrownBy(() -> RollingUpgradePolicy.builder()
             .maxBatchInstancePercent(4)

@@ -90,4 +90,16 @@ class ScaleSetRequirementsTest {
             assertThat(e.violations()).extracting(Violation::path)
                 .containsExactly("name", "location", "zones[1]", "sku.capacity"));
   }
+
+  @Test
+  void theCapacityIsBoundedSoTheBatchCapCannotOverflow() {
+    VirtualMachineProfile p = VirtualMachineProfile.builder()
+        .imageReference(ImageReference.platform("Canonical", "ubuntu", "server", "latest")).build();
+    ScaleSet most = ScaleSet.builder().name("web").location("westeurope").capacity(ScaleSet.MAX_CAPACITY)
+        .virtualMachineProfile(p).build();
+    assertThat(most.capacity()).isEqualTo(10_000_000L);
+    assertThatThrownBy(() -> ScaleSet.builder().from(most).capacity(Long.MAX_VALUE).build())
+        .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.violations()).containsExactly(
+            new Violation("sku.capacity", String.valueOf(Long.MAX_VALUE), "must be between 0 and 10000000")));
+  }
 }

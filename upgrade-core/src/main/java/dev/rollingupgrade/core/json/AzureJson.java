@@ -25,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Reads and writes the SDK's model in the JSON shape of the Azure Compute REST API: a scale set
@@ -50,12 +52,51 @@ public final class AzureJson {
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final Pattern CONTROL_CHARACTER = Pattern.compile("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
 
   private AzureJson() {}
 
   /** Reads a scale set document. */
   public static ScaleSet readScaleSet(String json) {
     return read(json, "scale set", AzureJsonReader::scaleSet);
+  }
+
+  /**
+   * Reads a scale set document that may lack its name, such as the body of a {@code PUT} or
+   * {@code PATCH} request (the name is in the URL there): a document without {@code name} reads
+   * as named {@code nameIfAbsent}; a document with one keeps its own.
+   *
+   * @param nameIfAbsent the name to use when the document has none, e.g. the last segment of the URL
+   * @throws NullPointerException if {@code nameIfAbsent} is null
+   */
+  public static ScaleSet readScaleSet(String json, String nameIfAbsent) {
+    java.util.Objects.requireNonNull(nameIfAbsent, "nameIfAbsent");
+    return read(json, "scale set", root -> AzureJsonReader.scaleSet(root, nameIfAbsent), false);
+  }
+
+  /**
+   * The fields of a scale set document that Azure's scale set schema does not know (typos,
+   * mostly: {@code maxBatchInstancePerc} would silently leave {@code maxBatchInstancePercent} at
+   * its default), each as a {@link Violation} with its JSON path and, when one is close, the
+   * field meant. Checked where the SDK reads the document (the upgrade policy, image, extensions,
+   * health probe, Service Fabric node type and the objects that hold them); parts the SDK does not
+   * read, such as {@code osProfile} or {@code networkProfile} beyond the health probe, are left
+   * alone. Not an error: {@link #readScaleSet(String)} ignores these fields.
+   *
+   * @throws JsonSyntaxException when {@code json} is not well-formed
+   */
+  public static List<Violation> unknownFields(String json) {
+    return ScaleSetFields.unknown(parse(json));
+  }
+
+  /**
+   * Checks that {@code json} is one well-formed JSON value (a leading byte order mark is
+   * allowed), as every reader here does first.
+   *
+   * @throws JsonSyntaxException naming the line, the column and what is wrong, in plain words
+   */
+  public static void checkSyntax(String json) {
+    parse(json);
   }
 
   /** Reads a scale set document from a file. */
@@ -68,7 +109,10 @@ public final class AzureJson {
     return read(json, "rolling upgrade policy", AzureJsonReader::rollingUpgradePolicy);
   }
 
-  /** Reads instances: a JSON array of VM documents, or a VM list response ({@code {"value": [...]}}). */
+  /**
+   * Reads instances: a JSON array of VM documents, or a VM list response ({@code {"value": [...]}});
+   * an object without a {@code value} array (an empty object, a scale set, a typo) is a problem.
+   */
   public static List<Instance> readInstances(String json) {
     return readList(json, "instance list", root -> readList(root, AzureJsonReader::instance));
   }
@@ -78,7 +122,10 @@ public final class AzureJson {
     return read(json, "rolling upgrade status", AzureJsonReader::rollingUpgradeStatus);
   }
 
-  /** Reads an {@code osUpgradeHistory} response ({@code {"value": [...]}}) or a JSON array of entries. */
+  /**
+   * Reads an {@code osUpgradeHistory} response ({@code {"value": [...]}}) or a JSON array of
+   * entries; an object without a {@code value} array is a problem.
+   */
   public static List<UpgradeHistoryEntry> readHistory(String json) {
     return readList(json, "OS upgrade history", root -> readList(root, AzureJsonReader::historyEntry));
   }
@@ -153,6 +200,15 @@ public final class AzureJson {
 
   private static <T> List<T> readList(Cursor root, Function<Cursor, T> item) {
     List<T> result = new ArrayList<>();
+    if (!root.has("value")) {
+      // an empty object, another kind of document or a typo must not read as an empty list
+      List<String> fields = root.fieldNames();
+      root.problem("value", null, "no `value` array: a list response holds its items in one (a bare JSON array is "
+          + "read as one too); " + (fields.isEmpty() ? "the document is an empty object"
+              : "the document has " + String.join(", ", fields.subList(0, Math.min(8, fields.size())))
+                  + (fields.size() > 8 ? ", ..." : "")));
+      return result;
+    }
     for (Cursor c : root.objects("value")) {
       result.add(item.apply(c));
     }
@@ -177,9 +233,9 @@ public final class AzureJson {
     }
     if (!tree.isObject()) {
       throw new InvalidModelException(subject, List.of(
-          new Violation("", tree.getNodeType().toString().toLowerCase(java.util.Locale.ROOT),
+          new Violation("", tree.getNodeType().toString().toLowerCase(Locale.ROOT),
               "the " + subject + " document must be a JSON object, got " + (tree.isArray() ? "an array"
-                  : tree.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)))));
+                  : tree.getNodeType().toString().toLowerCase(Locale.ROOT)))));
     }
     Cursor root;
     List<Violation> problems = new ArrayList<>();
@@ -207,12 +263,27 @@ public final class AzureJson {
     }
   }
 
-  /** Jackson's message without its parser internals (source descriptions, feature and constraint names). */
+  /**
+   * Jackson's message in plain words: without its parser internals (source descriptions, feature,
+   * constraint and class names), with positions as {@code line L, column C}.
+   */
   static String plain(String message) {
-    return message.replaceAll("\\[Source: [^;\\]]*;\\s*", "[")
+    String m = message.replaceAll("\\[Source: [^;\\]]*;\\s*", "[")
+        .replaceAll("\\[line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+        .replaceAll("\\(start marker at (line \\d+, column \\d+)\\)", "(opened at $1)")
+        .replaceAll("\\(for (Array|Object) starting at (line \\d+, column \\d+)\\)", "(for the $1 opened at $2)")
+        .replaceAll("^Trailing token .*", "more JSON after the end of the document: a file holds one JSON value")
+        .replaceAll(": maybe a \\(non-standard\\) comment\\?.*", ": JSON has no comments")
+        .replaceAll("^Non-standard token '([^']*)': enable `[^`]*` to allow", "$1 is not a JSON number")
+        .replaceAll(": JSON spec does not allow numbers to have plus signs: enable `[^`]*` to allow",
+            ": a JSON number has no plus sign")
         .replaceAll(",?\\s*from `[^`]*`", "")
-        .replaceAll("\\s*\\(`[A-Za-z.]+` (disabled|enabled)\\)", "");
+        .replaceAll("\\s*\\(`[A-Za-z.]+` (disabled|enabled)\\)", "")
+        .replaceAll(":?\\s*(enable|disable) `[^`]*` to allow", "");
+    return CONTROL_CHARACTER.matcher(m).replaceAll(r ->
+        String.format(Locale.ROOT, "(control character U+%04X)", Integer.parseInt(r.group(1))));
   }
+
 
   private static String readFile(Path file) {
     try {

@@ -46,9 +46,14 @@ final class AzureJsonReader {
   // ---- scale set ----
 
   static ScaleSet scaleSet(Cursor root) {
+    return scaleSet(root, null);
+  }
+
+  /** A scale set; with {@code nameIfAbsent} given, a document without a name (a request body) takes that one. */
+  static ScaleSet scaleSet(Cursor root, String nameIfAbsent) {
     ScaleSet.Builder b = ScaleSet.builder();
     root.string("id").ifPresent(b::id);
-    b.name(root.requiredString("name", "the scale set's name"));
+    b.name(nameIfAbsent != null && !root.has("name") ? nameIfAbsent : root.requiredString("name", "the scale set's name"));
     b.location(root.requiredString("location", "the scale set's region, e.g. westeurope"));
     b.zones(root.strings("zones"));
     root.object("sku").flatMap(sku -> sku.longValue("capacity")).ifPresent(b::capacity);

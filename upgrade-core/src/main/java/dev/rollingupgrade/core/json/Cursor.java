@@ -52,6 +52,13 @@ final class Cursor {
     problems.add(new Violation(pathOf(field), "null", "is required: " + what));
   }
 
+  /** The names of this object's fields, in document order (none for a non-object). */
+  List<String> fieldNames() {
+    List<String> names = new ArrayList<>();
+    node.properties().forEach(e -> names.add(e.getKey()));
+    return names;
+  }
+
   /** Whether {@code field} holds a value (absent and JSON null count as no value). */
   boolean has(String field) {
     return value(field) != null;
@@ -136,7 +143,8 @@ final class Cursor {
       return Optional.empty();
     }
     if (!child.isIntegralNumber() || !child.canConvertToInt()) {
-      problem(field, child, "must be a whole number");
+      problem(field, child, child.isIntegralNumber() ? "is out of range: a whole number from " + Integer.MIN_VALUE
+          + " to " + Integer.MAX_VALUE : "must be a whole number");
       return Optional.empty();
     }
     return Optional.of(child.intValue());
@@ -148,7 +156,8 @@ final class Cursor {
       return Optional.empty();
     }
     if (!child.isIntegralNumber() || !child.canConvertToLong()) {
-      problem(field, child, "must be a whole number");
+      problem(field, child, child.isIntegralNumber() ? "is out of range: a whole number from " + Long.MIN_VALUE
+          + " to " + Long.MAX_VALUE : "must be a whole number");
       return Optional.empty();
     }
     return Optional.of(child.longValue());
@@ -240,9 +249,12 @@ final class Cursor {
     return child == null || child.isNull() ? null : child;
   }
 
-  private static String show(JsonNode value) {
+  static String show(JsonNode value) {
     if (value == null) {
       return "null";
+    }
+    if (value.isFloatingPointNumber() && Double.isInfinite(value.doubleValue())) {
+      return "a number too large for a double"; // the parser holds it as infinity, which is no JSON
     }
     String text = value.toString();
     return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "...";

@@ -125,7 +125,12 @@ abstract class RunLifecycle {
       // the store fails for good: end the run in memory; its journal stays unfinished, to be resumed
       stop("could not record its end", failure);
     } else {
-      LOG.error("the store refused a decision of run {}", runId, failure);
+      if (failure instanceof java.io.UncheckedIOException) {
+        // an I/O failure (a full disk, a lost mount) says all in its message: no stack trace for the operator
+        LOG.error("the store refused a decision of run {}: {}", runId, describe(failure));
+      } else {
+        LOG.error("the store refused a decision of run {}", runId, failure);
+      }
       finish(RollingUpgradeStatusCode.FAULTED, error(RollingUpgradeErrorCodes.INTERNAL,
           "the run stopped: its store failed: " + describe(failure), List.of()));
     }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class AzureExampleDocumentsTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private static Optional<Path> examples() {
+  static Optional<Path> examples() {
     String configured = System.getProperty("azure.examples.dir");
     if (configured != null) {
       return Optional.of(Path.of(configured));

@@ -126,7 +126,7 @@ class AzureJsonScaleSetTest {
     assertThatThrownBy(() -> AzureJson.readScaleSet("{\"a\": [1, 2"))
         .isInstanceOfSatisfying(JsonSyntaxException.class, e -> assertThat(e.getMessage())
             .isEqualTo("not valid JSON at line 1, column 12: Unexpected end-of-input: expected close marker for Array "
-                + "(start marker at [line: 1, column: 7])"));
+                + "(opened at line 1, column 7)"));
     assertThatThrownBy(() -> AzureJson.readScaleSet("[".repeat(1200) + "]".repeat(1200)))
         .isInstanceOfSatisfying(JsonSyntaxException.class, e -> assertThat(e.getMessage())
             .isEqualTo("not valid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)"));

@@ -28,7 +28,10 @@ import dev.rollingupgrade.testkit.time.VirtualScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,6 +39,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 
 /**
  * A seeded simulation of one rolling upgrade on a {@link FakeFleet} in virtual time, checked by
@@ -74,7 +78,14 @@ public final class Simulation {
     return new Builder();
   }
 
-  /** Runs the simulation to its end. */
+  /**
+   * Runs the simulation to its end. With {@link Builder#crashAfterBatch(int)} the run's file
+   * journal lives in a new directory under {@code java.io.tmpdir}, deleted afterwards whatever
+   * happens.
+   *
+   * @throws UncheckedIOException when that directory cannot be made or the journal cannot be
+   *     written (a full disk), with a message saying which
+   */
   public Result run() {
     VirtualScheduler clock = VirtualScheduler.create();
     FakeFleet fleet = FakeFleet.builder(clock).scaleSetName("sim").instances(instances).zones(zones)
@@ -89,19 +100,37 @@ public final class Simulation {
     RolloutInvariants invariants = RolloutInvariants.before(set, fleet);
     RunRecorder recorder = new RunRecorder(fleet);
     Path journalDir = null;
-    RolloutStore store;
     if (crashAfterBatch > 0) {
       try {
         journalDir = Files.createTempDirectory("rolling-upgrade-sim");
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot make a folder for the simulation's journal", e);
+        throw new UncheckedIOException("cannot make a directory for the simulation's journal in "
+            + System.getProperty("java.io.tmpdir") + ": " + why(e), e);
       }
-      store = FileRolloutStore.open(journalDir.resolve("journal.log"));
-    } else {
-      store = new InMemoryRolloutStore();
     }
+    RolloutStore[] stores = {null};
+    try {
+      stores[0] = journalDir == null ? new InMemoryRolloutStore() : FileRolloutStore.open(journalDir.resolve("journal.log"));
+      return run(clock, fleet, set, invariants, recorder, stores);
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException io) {
+        throw new UncheckedIOException("the simulation's journal failed: " + io.getMessage(), io.getCause());
+      }
+      throw e;
+    } finally {
+      if (stores[0] instanceof FileRolloutStore file) {
+        file.close();
+      }
+      if (journalDir != null) {
+        deleteQuietly(journalDir);
+      }
+    }
+  }
+
+  private Result run(VirtualScheduler clock, FakeFleet fleet, ScaleSet set, RolloutInvariants invariants,
+      RunRecorder recorder, RolloutStore[] stores) {
+    RolloutStore store = stores[0];
     RollingUpgradeRun[] current = new RollingUpgradeRun[1];
-    RolloutStore[] stores = {store};
     boolean[] crashed = {false};
     UpgradeListener crashAfter = event -> {
       if (event.type() == UpgradeEventType.BATCH_STARTED && event.batch().orElse(0) == crashAfterBatch && !crashed[0]) {
@@ -131,12 +160,19 @@ public final class Simulation {
     int batches = (int) recorder.events().stream().filter(e -> e.type() == UpgradeEventType.BATCH_STARTED).count();
     var running = end.runningStatus().orElseThrow();
     Duration virtual = Duration.between(running.startTime().orElseThrow(), running.endTime().orElseThrow());
-    if (stores[0] instanceof FileRolloutStore file) {
-      file.close();
-      deleteQuietly(journalDir);
-    }
     return new Result(status, end, batches, virtual, Duration.ofNanos(wallNanos), violations, changes,
         digest(status, changes), crashed[0]);
+  }
+
+  /** Why an I/O operation failed, in words (some exceptions carry only the file name as their message). */
+  private static String why(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.toString();
   }
 
   private static void deleteQuietly(Path dir) {

@@ -1,0 +1,74 @@
+package dev.rollingupgrade.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What only a fresh JVM shows: SLF4J's start-up line and the temporary directory the JDK reads once. */
+class FreshJvmTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void theCommandsBindAnSlf4jProviderSoSlf4jSaysNothing() {
+    CliProcess.Result run = CliProcess.run(dir, List.of(), null, "quickstart");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.err()).doesNotContain("SLF4J");
+    // the check can fail: without slf4j-simple on the class path SLF4J complains on stderr
+    CliProcess.Result bare = CliProcess.run(dir, List.of(), "slf4j-simple", "quickstart");
+    assertThat(bare.err()).contains("No SLF4J providers were found");
+  }
+
+  @Test
+  void aCrashSimulationWithAnUnusableTemporaryDirectoryExitsTwoAndLeavesNothing() throws IOException {
+    Path missing = dir.resolve("missing");
+    CliProcess.Result run = CliProcess.run(dir, List.of("-Djava.io.tmpdir=" + missing), null,
+        "simulate", "--instances", "20", "--seed", "1", "--crash-after-batch", "2");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("simulate: cannot make a directory for the simulation's journal in " + missing
+        + ": no such directory (--crash-after-batch keeps a journal in the temporary directory; choose another with "
+        + "java -Djava.io.tmpdir=DIR -jar ...)\n");
+    Path file = Files.writeString(dir.resolve("a-file"), "");
+    CliProcess.Result notADirectory = CliProcess.run(dir, List.of("-Djava.io.tmpdir=" + file), null,
+        "simulate", "--instances", "20", "--seed", "1", "--crash-after-batch", "2");
+    assertThat(notADirectory.exitCode()).isEqualTo(2);
+    assertThat(notADirectory.err()).startsWith("simulate: cannot make a directory for the simulation's journal in " + file);
+    BadInputTest.assertNoStackTrace(run.err() + notADirectory.err());
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).allMatch(n -> n.startsWith("out") || n.startsWith("err")
+          || n.equals("a-file"));
+    }
+  }
+
+  @Test
+  void aCrashSimulationCleansUpItsJournal() throws IOException {
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
+    CliProcess.Result run = CliProcess.run(dir, List.of("-Djava.io.tmpdir=" + tmp), null,
+        "simulate", "--instances", "20", "--seed", "1", "--crash-after-batch", "2");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("crash: the host crashed after batch 2");
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void aReadOnlyTemporaryDirectoryIsAUsageError() throws IOException {
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
+    assumeTrue(tmp.toFile().setWritable(false, false) && !Files.isWritable(tmp), "root writes everywhere");
+    CliProcess.Result readOnly = CliProcess.run(dir, List.of("-Djava.io.tmpdir=" + tmp), null,
+        "simulate", "--instances", "20", "--seed", "1", "--crash-after-batch", "2");
+    assertThat(readOnly.exitCode()).isEqualTo(2);
+    assertThat(readOnly.err()).startsWith("simulate: cannot make a directory for the simulation's journal in " + tmp
+        + ": permission denied");
+    BadInputTest.assertNoStackTrace(readOnly.err());
+  }
+}
