@@ -169,7 +169,9 @@ final class AzureJsonReader {
     b.name(c.requiredString("name", "the extension's name"));
     Cursor p = c.object("properties").orElse(c);
     b.publisher(p.requiredString("publisher", "the extension's publisher"));
-    b.type(p.requiredString("type", "the extension's type"));
+    // flattened by `az`, "type" is the resource type and the extension's type is "typePropertiesType"
+    boolean flattened = p == c && c.has("typePropertiesType");
+    b.type(p.requiredString(flattened ? "typePropertiesType" : "type", "the extension's type"));
     b.typeHandlerVersion(p.requiredString("typeHandlerVersion", "the extension's version, e.g. 1.0"));
     p.bool("autoUpgradeMinorVersion").ifPresent(b::autoUpgradeMinorVersion);
     p.bool("enableAutomaticUpgrade").ifPresent(b::enableAutomaticUpgrade);

@@ -48,6 +48,18 @@ class AzureJsonScaleSetTest {
         .containsEntry("workspaceKey", "not-a-real-key");
   }
 
+  /** Flattened by {@code az}, an extension's {@code type} is its resource type; its own type is {@code typePropertiesType}. */
+  @Test
+  void aFlattenedExtensionTakesItsTypeFromTypePropertiesType() {
+    String cli = "{\"name\":\"s\",\"location\":\"eastus\",\"virtualMachineProfile\":{\"storageProfile\":"
+        + "{\"imageReference\":{\"publisher\":\"Canonical\",\"offer\":\"o\",\"sku\":\"k\",\"version\":\"1.0.0\"}},"
+        + "\"extensionProfile\":{\"extensions\":[{\"name\":\"health\",\"publisher\":"
+        + "\"Microsoft.ManagedServices\",\"type\":\"Microsoft.Compute/virtualMachineScaleSets/extensions\","
+        + "\"typePropertiesType\":\"ApplicationHealthLinux\",\"typeHandlerVersion\":\"1.0\"}]}}}";
+    assertThat(AzureJson.readScaleSet(cli).virtualMachineProfile().extensionProfile().extensions().get(0).type())
+        .isEqualTo("ApplicationHealthLinux");
+  }
+
   @Test
   void readsTheFlattenedCliShapeToo() {
     String cli = "{\"name\":\"s\",\"location\":\"eastus\",\"upgradePolicy\":{\"mode\":\"Automatic\"},"
