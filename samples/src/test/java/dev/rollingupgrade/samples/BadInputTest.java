@@ -280,7 +280,7 @@ class BadInputTest {
         .replace("\"upgradePolicy\": {", "\"upgradepolicy\": {}, \"upgradePolicy\": {"));
     assertThat(run("validate", SUPPORTED, f.toString())).isZero();
     assertThat(err.toString().lines()).containsExactly(
-        "warning: properties.upgradepolicy: unknown field, ignored; did you mean upgradePolicy? (got {})",
+        "warning: properties.upgradepolicy: unknown field, ignored; did you mean upgradePolicy? (got an object)",
         "warning: properties.upgradePolicy.rollingUpgradePolicy.maxBatchInstancePerc: unknown field, ignored; "
             + "did you mean maxBatchInstancePercent? (got 50)");
     assertThat(out.toString()).startsWith("ok: ").contains("batch cap 4 of 20"); // the typo left the default

@@ -80,25 +80,39 @@ final class ScaleSetFields {
         walk(field.getValue(), shape.fields().get(field.getKey()), at, found);
       } else {
         String meant = closest(field.getKey(), shape.fields().keySet());
-        found.add(new Violation(at, Cursor.show(field.getValue()),
+        found.add(new Violation(at, kindOf(field.getValue()),
             "unknown field, ignored" + (meant == null ? "" : "; did you mean " + meant + "?")));
       }
     });
+  }
+
+  /**
+   * What an unknown field holds, without its content when that may be a secret: a misspelt
+   * {@code protectedSettings} or {@code adminPassword} must not reach a terminal or a log.
+   */
+  private static String kindOf(JsonNode value) {
+    if (value.isNumber() || value.isBoolean() || value.isNull()) {
+      return Cursor.show(value);
+    }
+    return value.isTextual() ? "a string" : value.isArray() ? "an array" : "an object";
   }
 
   /** The known name a typo most likely meant: same but for case, a prefix, or a few edits away. */
   static String closest(String name, Iterable<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
+    int bestLengthGap = Integer.MAX_VALUE;
     String lower = name.toLowerCase(Locale.ROOT);
     for (String k : known) {
       String kLower = k.toLowerCase(Locale.ROOT);
       int d = kLower.equals(lower) ? 0
           : lower.length() >= 4 && (kLower.startsWith(lower) || lower.startsWith(kLower)) ? 1
           : distance(lower, kLower);
-      if (d < bestDistance) {
+      int gap = Math.abs(kLower.length() - lower.length()); // of two prefixes, the nearer one
+      if (d < bestDistance || d == bestDistance && gap < bestLengthGap) {
         best = k;
         bestDistance = d;
+        bestLengthGap = gap;
       }
     }
     return bestDistance <= Math.max(1, Math.min(3, name.length() / 4)) ? best : null;

@@ -39,12 +39,27 @@ class AzureJsonBadInputTest {
         .replace("\"typeHandlerVersion\": \"2.0\"", "\"typeHandlerVersion\": \"2.0\", \"enableAutomaticUpgrades\": true");
     assertThat(AzureJson.unknownFields(json)).containsExactly(
         new Violation("sku.size", "3", "unknown field, ignored"),
-        new Violation("properties.upgradePolicy.Mode", "\"Rolling\"", "unknown field, ignored; did you mean mode?"),
+        new Violation("properties.upgradePolicy.Mode", "a string", "unknown field, ignored; did you mean mode?"),
         new Violation("properties.upgradePolicy.rollingUpgradePolicy.maxBatchInstancePerc", "20",
             "unknown field, ignored; did you mean maxBatchInstancePercent?"),
         new Violation("properties.virtualMachineProfile.extensionProfile.extensions[0].properties.enableAutomaticUpgrades",
             "true", "unknown field, ignored; did you mean enableAutomaticUpgrade?"));
     assertThat(AzureJson.unknownFields(EXAMPLE)).isEmpty();
+  }
+
+  /** Review of issue 17: a misspelt secret field must not be printed with its value. */
+  @Test
+  void anUnknownFieldNeverShowsAStringOrObjectItHolds() {
+    String json = EXAMPLE.replace("\"typeHandlerVersion\": \"2.0\"",
+        "\"typeHandlerVersion\": \"2.0\", \"protectedSetings\": {\"workspaceKey\": \"S3CRET-KEY\"}, "
+            + "\"protectedSettingsFromKeyVaul\": {\"secretUrl\": \"S3CRET-URL\"}, \"adminPasword\": \"S3CRET-PW\"");
+    List<Violation> found = AzureJson.unknownFields(json);
+    assertThat(found).extracting(Violation::path).hasSize(3);
+    assertThat(found.toString()).doesNotContain("S3CRET");
+    assertThat(found).extracting(Violation::message).containsExactly(
+        "unknown field, ignored; did you mean protectedSettings?",
+        "unknown field, ignored; did you mean protectedSettingsFromKeyVault?",
+        "unknown field, ignored");
   }
 
   @Test
