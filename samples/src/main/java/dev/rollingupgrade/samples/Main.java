@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     version = "upgrade-samples 0.1.0-SNAPSHOT",
     description = "Samples and tools of the rolling upgrade SDK.",
     subcommands = {QuickstartCommand.class, ValidateCommand.class, PlanCommand.class, SimulateCommand.class, BenchCommand.class, MetricsCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
@@ -42,14 +42,24 @@ public final class Main implements Runnable {
       }
       return 2;
     });
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli maps exceptions, not errors: e.g. `simulate --instances 1000000` in a small heap
+      err.println("out of memory (this JVM may use " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+          + " MiB): give it more with java -Xmx4g -jar ..., or ask for less");
+      code = 2;
+    }
     out.flush();
     err.flush();
     return code;
   }
 
+  /** Without a subcommand: the usage on stderr, and exit code 2 (bad usage). */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
   }
 }

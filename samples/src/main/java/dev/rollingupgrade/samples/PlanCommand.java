@@ -1,5 +1,6 @@
 package dev.rollingupgrade.samples;
 
+import dev.rollingupgrade.core.json.JsonFile;
 import dev.rollingupgrade.api.HealthState;
 import dev.rollingupgrade.api.Instance;
 import dev.rollingupgrade.api.PowerState;
@@ -111,7 +112,7 @@ final class PlanCommand implements Callable<Integer> {
       }
       out.println("batches: " + plan.batches().size());
       return 0;
-    } catch (BadArgument | InputFile.Unreadable e) {
+    } catch (BadArgument | JsonFile.Unreadable e) {
       err.println("plan: " + e.getMessage());
       return 2;
     } catch (BadFile e) {
@@ -203,8 +204,8 @@ final class PlanCommand implements Callable<Integer> {
   private static <T> T parse(String option, Path path, Function<String, T> reader) {
     String json;
     try {
-      json = InputFile.read(path);
-    } catch (InputFile.Unreadable e) {
+      json = JsonFile.read(path);
+    } catch (JsonFile.Unreadable e) {
       throw new BadArgument(option + ": " + e.getMessage());
     }
     try {

@@ -1,5 +1,6 @@
 package dev.rollingupgrade.samples;
 
+import dev.rollingupgrade.core.json.JsonFile;
 import dev.rollingupgrade.core.auto.PhasePlan;
 import dev.rollingupgrade.core.auto.PhasePlanner;
 import dev.rollingupgrade.core.auto.RegionPairs;
@@ -24,11 +25,11 @@ final class RolloutPlan {
    * @return 0 when planned, 1 when the file has problems (one line each on {@code err}), 2 when it is
    *     empty or not JSON
    * @throws PlanCommand.BadArgument when the options clash (exit 2)
-   * @throws InputFile.Unreadable when the file cannot be read (exit 2)
+   * @throws JsonFile.Unreadable when the file cannot be read (exit 2)
    */
   static int print(Supplier<PhasePlanner> planner, Path file, boolean azurePairs, PrintWriter out, PrintWriter err) {
     PhasePlanner phases = planner.get();
-    String json = InputFile.read(file);
+    String json = JsonFile.read(file);
     RolloutFile.Rollout rollout;
     try {
       rollout = RolloutFile.read(json, azurePairs ? RegionPairs.azure() : RegionPairs.none());

@@ -1,5 +1,6 @@
 package dev.rollingupgrade.samples;
 
+import dev.rollingupgrade.core.json.JsonFile;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.ServiceFabricDurability;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code validate FILE}: a preflight of a scale set model (Azure JSON) before upgrades are
  * enabled. Prints one {@code <json path>: <message>} line per problem and exits 1, or prints
  * {@code ok} with what the model will do and exits 0; exits 2 when the file cannot be read (also
- * when larger than {@link InputFile#MAX_BYTES}) or is not JSON. A field Azure's schema does not
+ * when larger than {@link JsonFile#MAX_BYTES}) or is not JSON. A field Azure's schema does not
  * know (a typo) is a warning on stderr, with its path, and no problem. A document without a name
  * (the body of a {@code PUT} or {@code PATCH} request: the name is in the URL) is checked as is,
  * or under {@code --name}. Besides the model's own checks, a platform image must be on the list of images
@@ -69,8 +70,8 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter err = TerminalText.safe(spec.commandLine().getErr());
     String json;
     try {
-      json = InputFile.read(file);
-    } catch (InputFile.Unreadable e) {
+      json = JsonFile.read(file);
+    } catch (JsonFile.Unreadable e) {
       err.println(e.getMessage());
       return 2;
     }

@@ -49,6 +49,15 @@ class FreshJvmTest {
     }
   }
 
+  /** Review of issue 17: an OutOfMemoryError is an Error, which picocli does not map; it was a stack trace, exit 1. */
+  @Test
+  void runningOutOfMemoryIsAMessageAndExitTwo() {
+    CliProcess.Result run = CliProcess.run(dir, List.of("-Xmx32m"), null, "simulate", "--instances", "1000000", "--seed", "1");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("out of memory (this JVM may use").contains("give it more with java -Xmx");
+    BadInputTest.assertNoStackTrace(run.err());
+  }
+
   @Test
   void aCrashSimulationCleansUpItsJournal() throws IOException {
     Path tmp = Files.createDirectory(dir.resolve("tmp"));

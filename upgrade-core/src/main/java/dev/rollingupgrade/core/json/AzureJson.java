@@ -99,9 +99,14 @@ public final class AzureJson {
     parse(json);
   }
 
-  /** Reads a scale set document from a file. */
+  /**
+   * Reads a scale set document from a file (see {@link JsonFile#read(Path)}: at most 64 MiB,
+   * UTF-8 or UTF-16 with a byte order mark).
+   *
+   * @throws JsonFile.Unreadable if the file cannot be read as JSON text, with why in plain words
+   */
   public static ScaleSet readScaleSet(Path file) {
-    return readScaleSet(readFile(file));
+    return readScaleSet(JsonFile.read(file));
   }
 
   /** Reads a rolling upgrade policy object (the value of {@code rollingUpgradePolicy}). */
@@ -284,14 +289,6 @@ public final class AzureJson {
         String.format(Locale.ROOT, "(control character U+%04X)", Integer.parseInt(r.group(1))));
   }
 
-
-  private static String readFile(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
 
   private static String text(JsonNode node) {
     try {

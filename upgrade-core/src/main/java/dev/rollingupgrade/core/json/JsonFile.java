@@ -1,7 +1,8 @@
-package dev.rollingupgrade.samples;
+package dev.rollingupgrade.core.json;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -16,24 +17,24 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Reads the JSON files the commands are given: at most {@link #MAX_BYTES} (a larger file, or an
+ * Reads JSON files as the SDK and its command line do ({@link AzureJson#readScaleSet(Path)}): at most {@link #MAX_BYTES} (a larger file, or an
  * endless one such as {@code /dev/zero}, is refused before it fills the heap), UTF-8 with or
  * without a byte order mark, or UTF-16 with one (what PowerShell's {@code >} writes). Anything
  * else names its encoding problem. Every failure is an {@link Unreadable} whose message is one
  * plain line: {@code cannot read FILE: why}.
  */
-final class InputFile {
+public final class JsonFile {
   /** The largest file read: 64 MiB, far above any scale set, instance list or rollout document. */
-  static final int MAX_BYTES = 64 * 1024 * 1024;
+  public static final int MAX_BYTES = 64 * 1024 * 1024;
 
-  private InputFile() {}
+  private JsonFile() {}
 
-  /** A file that cannot be read as JSON text: a usage error (exit code 2). */
-  static final class Unreadable extends RuntimeException {
+  /** A file that cannot be read as JSON text; its message is one plain line naming the file and why. */
+  public static final class Unreadable extends UncheckedIOException {
     private static final long serialVersionUID = 1L;
 
     Unreadable(Path file, String why) {
-      super("cannot read " + file + ": " + why);
+      super("cannot read " + file + ": " + why, new IOException(why));
     }
   }
 
@@ -41,8 +42,10 @@ final class InputFile {
    * The text of {@code file}, without its byte order mark.
    *
    * @throws Unreadable when it is missing, unreadable, too large or not UTF-8/UTF-16 text
+   * @throws NullPointerException if {@code file} is null
    */
-  static String read(Path file) {
+  public static String read(Path file) {
+    java.util.Objects.requireNonNull(file, "file");
     if (Files.isDirectory(file)) {
       throw new Unreadable(file, "it is a directory");
     }
@@ -53,7 +56,7 @@ final class InputFile {
       throw new Unreadable(file, why(e));
     }
     if (bytes.length > MAX_BYTES) {
-      throw new Unreadable(file, "larger than " + (MAX_BYTES >> 20) + " MiB, the most this command reads");
+      throw new Unreadable(file, "larger than " + (MAX_BYTES >> 20) + " MiB, the most the SDK reads");
     }
     return decode(file, bytes);
   }
