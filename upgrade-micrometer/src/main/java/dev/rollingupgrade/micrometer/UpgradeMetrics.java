@@ -85,8 +85,8 @@ import java.util.regex.Pattern;
  * counted in flight until it is resumed here and they get their verdicts.
  *
  * <p>Thread-safe: events may come from several scheduler threads at once. Create one per registry
- * and set of common tags (a second one would find the first one's gauge registered) and attach it to
- * as many runs and services as you like.
+ * and attach it to as many runs and services as you like; several on one registry share its
+ * in-flight gauge, which then counts the instances of all of them.
  */
 public final class UpgradeMetrics implements UpgradeListener {
   /** Counter of runs that listed their instances and made their plan. */
@@ -126,6 +126,8 @@ public final class UpgradeMetrics implements UpgradeListener {
   public static final String OTHER = "other";
 
   private static final Pattern CODE = Pattern.compile("[A-Za-z0-9._-]{1,80}");
+  /** In-flight counts per registry (weakly held: a registry dropped by its user goes) and tags; lookups only. */
+  private static final Map<MeterRegistry, Map<Tags, AtomicInteger>> IN_FLIGHT = new java.util.WeakHashMap<>();
 
   private final MeterRegistry registry;
   private final Tags commonTags;
@@ -257,6 +259,17 @@ public final class UpgradeMetrics implements UpgradeListener {
         ? commonTags.and(SCALE_SET, k.isEmpty() ? NONE : k) : commonTags));
   }
 
+  /**
+   * The one in-flight count behind the gauge of {@code registry} with {@code tags}, shared by every
+   * {@code UpgradeMetrics} on that registry: a gauge registers once, so a second instance counting
+   * on its own would never be seen.
+   */
+  private static AtomicInteger inFlightOf(MeterRegistry registry, Tags tags) {
+    synchronized (IN_FLIGHT) {
+      return IN_FLIGHT.computeIfAbsent(registry, r -> new HashMap<>()).computeIfAbsent(tags, t -> new AtomicInteger());
+    }
+  }
+
   /** The meters of one scale set (or of all, without the scale set tag) whose tags are fixed. */
   private final class ScaleSetMeters {
     final Tags tags;
@@ -266,10 +279,11 @@ public final class UpgradeMetrics implements UpgradeListener {
     final Counter rolledBack;
     final Counter rollbackFailed;
     final Timer batchDuration;
-    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger inFlight;
 
     ScaleSetMeters(Tags tags) {
       this.tags = tags;
+      this.inFlight = inFlightOf(registry, tags);
       runsStarted = Counter.builder(RUNS_STARTED).description("runs that listed their instances and made their plan").tags(tags)
           .register(registry);
       runsResumed = Counter.builder(RUNS_RESUMED).description("runs picked up from their journal").tags(tags)

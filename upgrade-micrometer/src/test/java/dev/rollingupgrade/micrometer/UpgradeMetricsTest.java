@@ -104,6 +104,22 @@ class UpgradeMetricsTest {
         .noneMatch(v -> v.contains("hunter2") || v.contains("vm-"));
   }
 
+  /** Review of issue 17: a second instance on one registry counted into a gauge nobody could see. */
+  @Test
+  void twoInstancesOnOneRegistryShareTheInFlightGauge() {
+    UpgradeMetrics second = UpgradeMetrics.of(registry);
+    metrics.onEvent(event(UpgradeEventType.INSTANCE_UPGRADE_STARTED, "r", Duration.ZERO, "1"));
+    second.onEvent(event(UpgradeEventType.INSTANCE_UPGRADE_STARTED, "s", Duration.ZERO, "1", "2", "3"));
+    assertThat(registry.get(INSTANCES_IN_FLIGHT).gauge().value()).isEqualTo(4);
+    second.onEvent(finished("s", null));
+    assertThat(registry.get(INSTANCES_IN_FLIGHT).gauge().value()).isEqualTo(1);
+    // another registry has its own count
+    SimpleMeterRegistry other = new SimpleMeterRegistry();
+    UpgradeMetrics.of(other).onEvent(event(UpgradeEventType.INSTANCE_UPGRADE_STARTED, "t", Duration.ZERO, "9"));
+    assertThat(other.get(INSTANCES_IN_FLIGHT).gauge().value()).isEqualTo(1);
+    assertThat(registry.get(INSTANCES_IN_FLIGHT).gauge().value()).isEqualTo(1);
+  }
+
   @Test
   void theEndOfARunTakesItsInstancesOutOfFlight() {
     metrics.onEvent(event(UpgradeEventType.INSTANCE_UPGRADE_STARTED, "r", Duration.ZERO, "1"));
