@@ -24,6 +24,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every public type, constructor, method and field of the library modules has a Javadoc comment
@@ -44,8 +45,8 @@ class PublicApiIsDocumentedTest {
   }
 
   @Test
-  void anUndocumentedPublicMethodIsFound() throws IOException {
-    Path source = Files.createTempDirectory("doc").resolve("Sample.java");
+  void anUndocumentedPublicMethodIsFound(@TempDir Path dir) throws IOException {
+    Path source = dir.resolve("Sample.java");
     Files.writeString(source, """
         /** Documented. */
         public final class Sample {

@@ -24,8 +24,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -119,7 +121,17 @@ public final class AzureJson {
    * an object without a {@code value} array (an empty object, a scale set, a typo) is a problem.
    */
   public static List<Instance> readInstances(String json) {
-    return readList(json, "instance list", root -> readList(root, AzureJsonReader::instance));
+    return readList(json, "instance list", root -> {
+      Map<String, String> seen = new HashMap<>(); // lookups only
+      return readList(root, c -> {
+        Instance vm = AzureJsonReader.instance(c);
+        String first = seen.putIfAbsent(vm.instanceId(), c.path());
+        if (first != null) { // one instance listed twice would be upgraded twice
+          c.problem("instanceId", null, "duplicate instance id " + vm.instanceId() + ", also at " + first);
+        }
+        return vm;
+      });
+    });
   }
 
   /** Reads a {@code rollingUpgrades/latest} response. */

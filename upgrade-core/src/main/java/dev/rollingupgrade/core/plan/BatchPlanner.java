@@ -64,8 +64,16 @@ public final class BatchPlanner {
   /**
    * The whole plan from one health snapshot of every instance of the set (N = {@code fleet.size()}),
    * assuming each upgraded instance comes back healthy.
+   *
+   * @throws IllegalArgumentException if an instance id appears twice (it would be upgraded twice)
    */
   public UpgradePlan plan(Collection<InstanceSnapshot> fleet) {
+    java.util.Set<String> ids = new java.util.HashSet<>(); // lookups only
+    for (InstanceSnapshot s : fleet) {
+      if (!ids.add(s.instanceId())) {
+        throw new IllegalArgumentException("instance " + s.instanceId() + " is listed twice: each instance once");
+      }
+    }
     Scan scan = scan(fleet);
     PlanCursor cursor = new PlanCursor(this, groups(scan), fleet.size());
     int unhealthyNow = scan.unhealthy;

@@ -143,4 +143,14 @@ class AzureJsonBadInputTest {
         e -> assertThat(e.violations()).containsExactly(new Violation("sku.capacity", "9223372036854775807",
             "must be between 0 and " + ScaleSet.MAX_CAPACITY)));
   }
+
+  /** Review of issue 17: an instance list with one id twice planned that instance into two batches. */
+  @Test
+  void anInstanceListWithAnIdTwiceIsAProblemNamingBoth() {
+    String list = "{\"value\": [{\"instanceId\": \"0\"}, {\"instanceId\": \"1\"}, {\"instanceId\": \"0\"}]}";
+    assertThatThrownBy(() -> AzureJson.readInstances(list)).isInstanceOfSatisfying(InvalidModelException.class,
+        e -> assertThat(e.violations()).extracting(Violation::path, Violation::message)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("value[2].instanceId",
+                "duplicate instance id 0, also at value[0]")));
+  }
 }

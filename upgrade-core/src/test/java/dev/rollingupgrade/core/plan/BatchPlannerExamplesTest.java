@@ -20,6 +20,16 @@ class BatchPlannerExamplesTest {
     return plan.batches().stream().map(Batch::size).collect(Collectors.toList());
   }
 
+  /** Review of issue 17: an instance listed twice was planned into two batches. */
+  @Test
+  void anInstanceListedTwiceIsRefused() {
+    List<InstanceSnapshot> fleet = new java.util.ArrayList<>(Fleets.flat(10));
+    fleet.add(fleet.get(0));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatchPlanner.of(DEFAULTS).plan(fleet))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("instance " + fleet.get(0).instanceId()
+            + " is listed twice");
+  }
+
   @Test
   void fiveOrFewerGoOneAtATime() {
     for (int n = 1; n <= 5; n++) {
