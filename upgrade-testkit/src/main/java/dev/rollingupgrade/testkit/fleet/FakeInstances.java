@@ -129,56 +129,6 @@ public final class FakeInstances {
     return each(i -> i.latestModelApplied(applied));
   }
 
-  /**
-   * Maintenance: all go unhealthy at {@code time}.
-   *
-   * @deprecated the instances' name for it, {@link #becomesUnhealthyAt}
-   */
-  @Deprecated(since = "0.1.0")
-  public FakeInstances goesUnhealthyAt(Instant time) {
-    return becomesUnhealthyAt(time);
-  }
-
-  /**
-   * Their upgrade calls fail.
-   *
-   * @deprecated the instances' name for it, {@link #failsUpgrade}
-   */
-  @Deprecated(since = "0.1.0")
-  public FakeInstances failUpgrade() {
-    return failsUpgrade();
-  }
-
-  /**
-   * All start unhealthy.
-   *
-   * @deprecated the instances' name for it, {@link #startsUnhealthy}
-   */
-  @Deprecated(since = "0.1.0")
-  public FakeInstances startUnhealthy() {
-    return startsUnhealthy();
-  }
-
-  /**
-   * The extension version breaks each of them.
-   *
-   * @deprecated the instances' name for it, {@link #breaksWith}
-   */
-  @Deprecated(since = "0.1.0")
-  public FakeInstances breakWith(String name, String version) {
-    return breaksWith(name, version);
-  }
-
-  /**
-   * The extension version no longer breaks them.
-   *
-   * @deprecated the instances' name for it, {@link #noLongerBreaksWith}
-   */
-  @Deprecated(since = "0.1.0")
-  public FakeInstances noLongerBreakWith(String name, String version) {
-    return noLongerBreaksWith(name, version);
-  }
-
   private FakeInstances each(Consumer<FakeInstance> script) {
     members.forEach(script);
     return this;
