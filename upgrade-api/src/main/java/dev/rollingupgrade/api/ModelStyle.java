@@ -22,6 +22,9 @@ import org.immutables.value.Value;
     depluralize = true,
     overshadowImplementation = true,
     visibility = Value.Style.ImplementationVisibility.PUBLIC,
+    // the generated builder is package-private: users see each type's own public nested Builder,
+    // whose Javadoc then lists the setters as its own
+    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
     // apply no annotation found on the class path: users compile without Immutables, and its
     // @org.immutables.value.Generated would make their javac warn that the class is missing
     allowedClasspathAnnotations = {Override.class},
