@@ -103,7 +103,8 @@ final class SimulateCommand implements Callable<Integer> {
     bad = bad != null ? bad : range("--update-domains", updateDomains, 1, 20);
     bad = bad != null ? bad : range("--crash-after-batch", crashAfterBatch, 0, Integer.MAX_VALUE);
     if (bad == null && !(faultRate >= 0 && faultRate <= 1)) { // NaN fails both
-      bad = "--fault-rate must be between 0 and 1 (got " + faultRate + ")";
+      bad = "--fault-rate must be between 0 and 1 (got " + (Double.isInfinite(faultRate) ? "a number too large" : faultRate)
+          + ")";
     }
     if (bad != null) {
       spec.commandLine().getErr().println("simulate: " + bad);

@@ -256,6 +256,8 @@ class BadInputTest {
     assertThat(err.toString()).isEqualTo("simulate: --zones must be between 1 and 3 (got 4)\n");
     assertThat(run("simulate", "--seed", "1", "--instances", "10", "--fault-rate", "NaN")).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("simulate: --fault-rate must be between 0 and 1 (got NaN)\n");
+    assertThat(run("simulate", "--seed", "1", "--instances", "10", "--fault-rate", "1e309")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("simulate: --fault-rate must be between 0 and 1 (got a number too large)\n");
     assertThat(run("simulate", "--seed", "1", "--instances", "10", "--crash-after-batch", "-1")).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("simulate: --crash-after-batch must be 0 or more (got -1)\n");
   }

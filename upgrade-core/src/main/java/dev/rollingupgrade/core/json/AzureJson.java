@@ -127,7 +127,8 @@ public final class AzureJson {
         Instance vm = AzureJsonReader.instance(c);
         String first = seen.putIfAbsent(vm.instanceId(), c.path());
         if (first != null) { // one instance listed twice would be upgraded twice
-          c.problem("instanceId", null, "duplicate instance id " + vm.instanceId() + ", also at " + first);
+          c.problem("instanceId", com.fasterxml.jackson.databind.node.TextNode.valueOf(vm.instanceId()),
+              "duplicate instance id, also at " + first);
         }
         return vm;
       });

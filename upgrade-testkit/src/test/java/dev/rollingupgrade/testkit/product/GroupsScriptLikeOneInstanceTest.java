@@ -39,23 +39,6 @@ class GroupsScriptLikeOneInstanceTest {
   }
 
   @Test
-  void theOldGroupNamesStillWorkAndAreDeprecated() throws Exception {
-    for (String old : List.of("failUpgrade", "startUnhealthy")) {
-      assertThat(FakeInstances.class.getMethod(old).isAnnotationPresent(Deprecated.class)).as(old).isTrue();
-    }
-    assertThat(FakeInstances.class.getMethod("breakWith", String.class, String.class)
-        .isAnnotationPresent(Deprecated.class)).isTrue();
-    RolloutTestEnvironment env = RolloutTestEnvironment.create();
-    invoke(env.fleet().instances("1", "2"), "startUnhealthy");
-    assertThat(env.fleet().instance("1").health()).isEqualTo(HealthState.UNHEALTHY);
-    assertThat(env.fleet().instance("3").health()).isEqualTo(HealthState.HEALTHY);
-  }
-
-  private static void invoke(FakeInstances group, String deprecated) throws Exception {
-    FakeInstances.class.getMethod(deprecated).invoke(group); // by reflection: no deprecation warning in the build
-  }
-
-  @Test
   void aGroupHangsOnUpgrade() {
     RolloutTestEnvironment env = RolloutTestEnvironment.create();
     FakeFleet fleet = env.fleet();
