@@ -134,6 +134,15 @@ public final class UpgradeMetrics implements UpgradeListener {
   private final boolean tagScaleSet;
   private final ConcurrentMap<String, ScaleSetMeters> sets = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, RunTrack> runs = new ConcurrentHashMap<>();
+  /** The last runs that ended, so a late event of one opens no track that nothing would close. Guarded by itself. */
+  private final Set<String> ended = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > 4096;
+    }
+  });
 
   private UpgradeMetrics(Builder b) {
     this.registry = b.registry;
@@ -218,6 +227,9 @@ public final class UpgradeMetrics implements UpgradeListener {
       }
     }
     counter(m, RUNS_ENDED, "runs that ended", Tags.of(OUTCOME, outcome, ERROR_CODE, errorCode)).increment();
+    synchronized (ended) {
+      ended.add(event.runId());
+    }
     RunTrack track = runs.remove(event.runId());
     if (track != null) {
       track.close();
@@ -225,6 +237,11 @@ public final class UpgradeMetrics implements UpgradeListener {
   }
 
   private RunTrack track(UpgradeEvent event, ScaleSetMeters m) {
+    synchronized (ended) {
+      if (ended.contains(event.runId())) {
+        return new RunTrack(new AtomicInteger()); // a late event of an ended run: measured nowhere
+      }
+    }
     return runs.computeIfAbsent(event.runId(), id -> new RunTrack(m.inFlight));
   }
 

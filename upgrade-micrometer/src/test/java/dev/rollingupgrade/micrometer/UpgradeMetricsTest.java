@@ -120,6 +120,15 @@ class UpgradeMetricsTest {
     assertThat(registry.get(INSTANCES_IN_FLIGHT).gauge().value()).isEqualTo(1);
   }
 
+  /** Review of issue 17: an event after its run's end opened a track that never closed, and the gauge stuck. */
+  @Test
+  void aLateEventOfAnEndedRunLeavesNothingInFlight() {
+    metrics.onEvent(event(UpgradeEventType.INSTANCE_UPGRADE_STARTED, "r", Duration.ZERO, "1"));
+    metrics.onEvent(finished("r", null));
+    metrics.onEvent(event(UpgradeEventType.INSTANCE_UPGRADE_STARTED, "r", Duration.ofSeconds(1), "2"));
+    assertThat(registry.get(INSTANCES_IN_FLIGHT).gauge().value()).isZero();
+  }
+
   @Test
   void theEndOfARunTakesItsInstancesOutOfFlight() {
     metrics.onEvent(event(UpgradeEventType.INSTANCE_UPGRADE_STARTED, "r", Duration.ZERO, "1"));
