@@ -64,7 +64,8 @@ import picocli.CommandLine.Spec;
  * overhead and heap per instance, how close a fault-free run comes to its shortest possible
  * duration, and how well one batch's driver calls run in parallel; prints a table, then one
  * {@code name: value} line per figure. {@code --quick} uses smaller sizes (under a minute). Exits
- * 1 when a figure misses its target (each named on stderr), else 0.
+ * 1 when a figure misses its target (each named on stderr), else 0; with {@code --quick} a missed
+ * target is only named (exit 0).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark planner, orchestration overhead, makespan and parallelism; prints a table and name: value lines.")
@@ -121,14 +122,15 @@ final class BenchCommand implements Callable<Integer> {
     figures.add(new Figure("parallel-ratio", parallel, "x", "<= 1.5", parallel <= 1.5,
         "wall time of one batch of 200 with 200 ms real driver calls / 200 ms"));
 
-    return report(figures, out, spec.commandLine().getErr());
+    return report(figures, out, spec.commandLine().getErr(), !quick);
   }
 
   /**
    * Prints the table and the {@code name: value} lines; exit code 1, with the figures named on
-   * {@code err}, when any misses its target, else 0.
+   * {@code err}, when any misses its target and targets are enforced, else 0. Quick runs only
+   * advise: their small sizes and short runs are noisier than the targets allow for.
    */
-  static int report(List<Figure> figures, PrintWriter out, PrintWriter err) {
+  static int report(List<Figure> figures, PrintWriter out, PrintWriter err, boolean enforce) {
     out.printf(Locale.ROOT, "%-26s %12s %-5s %-10s %-4s %s%n", "figure", "value", "unit", "target", "met", "what");
     for (Figure f : figures) {
       out.printf(Locale.ROOT, "%-26s %12s %-5s %-10s %-4s %s%n", f.name(), format(f.value()), f.unit(), f.target(),
@@ -143,9 +145,9 @@ final class BenchCommand implements Callable<Integer> {
     if (missed.isEmpty()) {
       return 0;
     }
-    err.println("bench: " + missed.size() + (missed.size() == 1 ? " figure misses its target: " : " figures miss their targets: ")
-        + String.join(", ", missed));
-    return 1;
+    err.println((enforce ? "bench: " : "bench --quick (advisory; run without --quick to judge): ") + missed.size()
+        + (missed.size() == 1 ? " figure misses its target: " : " figures miss their targets: ") + String.join(", ", missed));
+    return enforce ? 1 : 0;
   }
 
   // ---- planner ----

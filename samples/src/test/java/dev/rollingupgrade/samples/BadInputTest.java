@@ -311,11 +311,13 @@ class BadInputTest {
     StringWriter table = new StringWriter();
     StringWriter problems = new StringWriter();
     List<BenchCommand.Figure> met = List.of(new BenchCommand.Figure("planner-1m-ms", 300, "ms", "< 1000", true, "x"));
-    assertThat(BenchCommand.report(met, new PrintWriter(table), new PrintWriter(problems))).isZero();
+    assertThat(BenchCommand.report(met, new PrintWriter(table), new PrintWriter(problems), true)).isZero();
     assertThat(problems.toString()).isEmpty();
     List<BenchCommand.Figure> missed = List.of(met.get(0),
         new BenchCommand.Figure("parallel-ratio", 2.5, "x", "<= 1.5", false, "y"));
-    assertThat(BenchCommand.report(missed, new PrintWriter(table), new PrintWriter(problems))).isEqualTo(1);
+    assertThat(BenchCommand.report(missed, new PrintWriter(table), new PrintWriter(problems), true)).isEqualTo(1);
+    // quick runs only advise
+    assertThat(BenchCommand.report(missed, new PrintWriter(table), new PrintWriter(problems), false)).isZero();
     assertThat(problems.toString()).isEqualTo("bench: 1 figure misses its target: parallel-ratio 2.500 (target <= 1.5)\n");
     assertThat(table.toString()).contains("parallel-ratio: 2.500");
   }

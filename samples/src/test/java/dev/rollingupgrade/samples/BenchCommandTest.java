@@ -11,9 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The quick benchmark prints its table and one parsable line per figure; its exit code says
- * whether every figure met its target (this machine's speed decides which, so either is allowed
- * here, as long as the code and the table agree).
+ * The quick benchmark prints its table and one parsable line per figure; it only advises (exit 0)
+ * and names on stderr the figures that missed their targets (this machine's speed decides which).
  */
 class BenchCommandTest {
   @Test
@@ -23,9 +22,9 @@ class BenchCommandTest {
     int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--quick");
     List<String> lines = out.toString().lines().toList();
     boolean missed = lines.stream().anyMatch(l -> l.contains(" NO "));
-    assertThat(code).isEqualTo(missed ? 1 : 0);
+    assertThat(code).isZero();
     if (missed) {
-      assertThat(err.toString()).startsWith("bench: ");
+      assertThat(err.toString()).startsWith("bench --quick (advisory; run without --quick to judge): ");
     } else {
       assertThat(err.toString()).isEmpty();
     }
