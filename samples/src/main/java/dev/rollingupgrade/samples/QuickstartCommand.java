@@ -16,13 +16,16 @@ import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.core.run.RollingUpgrade;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
+import dev.rollingupgrade.core.view.HeatMap;
 import dev.rollingupgrade.testkit.RolloutTestEnvironment;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import dev.rollingupgrade.testkit.time.VirtualScheduler;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,6 +36,9 @@ import picocli.CommandLine.Spec;
  * image version to the next on a fake fleet in virtual time. One instance in zone 2 never becomes
  * healthy: it fails its health wait, is rolled back (the platform started the run), and the run
  * still completes, since one failure among the instances upgraded so far stays within 20 %.
+ * With {@code --heat-map} it prints the run's heat map (one row per update domain) as each
+ * batch starts and at the end: plain text, coloured ({@code ansi}) or one JSON line per map
+ * ({@code json}).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = "Roll a 20-instance scale set to a new Ubuntu image in virtual time, one instance failing and rolled back.")
@@ -47,9 +53,24 @@ final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print only the final status, as Azure's rollingUpgrades/latest JSON")
   private boolean json;
 
+  @Option(names = "--heat-map", arity = "0..1", fallbackValue = "plain", paramLabel = "STYLE",
+      description = "print the heat map (a row per update domain, a cell per instance) as each batch starts and at "
+          + "the end: plain (the default), ansi (coloured) or json (one line per map)")
+  private String heatMap;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (heatMap != null && !List.of("plain", "ansi", "json").contains(heatMap)) {
+      spec.commandLine().getErr().println(TerminalText.escape("quickstart: --heat-map must be plain, ansi or json, got "
+          + heatMap));
+      return 2;
+    }
+    if (heatMap != null && json) {
+      spec.commandLine().getErr().println("quickstart: --heat-map is for the text output; --json prints only the "
+          + "final status");
+      return 2;
+    }
     VirtualScheduler clock = VirtualScheduler.create();
     FakeFleet fleet = FakeFleet.builder(clock).scaleSetName("web").instances(20).zones(2).updateDomains(5).image(FROM)
         .upgradeLatency(Duration.ofMinutes(1)).timeToHealthy(Duration.ofSeconds(30)).build();
@@ -62,6 +83,7 @@ final class QuickstartCommand implements Callable<Integer> {
             .rollingUpgradePolicy(RollingUpgradePolicy.defaults()).build())
         .build();
     Instant start = clock.now();
+    AtomicReference<RollingUpgradeRun> started = new AtomicReference<>();
     var upgrade = RollingUpgrade.of(set).driver(fleet).health(fleet).scheduler(clock)
         .startedBy(UpgradeOperationInvoker.PLATFORM);
     if (!json) {
@@ -76,10 +98,15 @@ final class QuickstartCommand implements Callable<Integer> {
         if (event.type() != UpgradeEventType.INSTANCE_HEALTH_WAIT_STARTED) { // the verdict that ends the wait is shown
           out.println(line(start, event));
         }
+        if (event.type() == UpgradeEventType.BATCH_STARTED && heatMap != null) {
+          // the run as the batch starts: the last batch's verdicts, this one's upgrades under way
+          out.print(heatMap(started.get().heatMap())); // listeners are called outside the run's lock
+        }
       });
     }
     long wallStart = System.nanoTime();
     RollingUpgradeRun run = upgrade.start();
+    started.set(run);
     clock.runUntilIdle();
     long wallMillis = (System.nanoTime() - wallStart) / 1_000_000;
     RollingUpgradeStatus status = run.status();
@@ -96,9 +123,18 @@ final class QuickstartCommand implements Callable<Integer> {
         + p.inProgressInstanceCount() + " in progress, " + p.pendingInstanceCount() + " pending; "
         + rollback.successfullyRolledbackInstanceCount() + " rolled back");
     out.println("Virtual time " + clock(Duration.between(start, clock.now())) + ", computed in " + wallMillis + " ms.");
+    if (heatMap != null) {
+      out.println("Heat map at the end:");
+      out.print(heatMap(run.heatMap()));
+    }
     out.println("As Azure's rollingUpgrades/latest:");
     out.println(AzureJson.write(status));
     return 0;
+  }
+
+  /** The map in the chosen style, ending with a line end. */
+  private String heatMap(HeatMap map) {
+    return heatMap.equals("json") ? map.toJson() + "\n" : map.toText(heatMap.equals("ansi"));
   }
 
   private static String line(Instant start, UpgradeEvent e) {

@@ -6,6 +6,7 @@ import dev.rollingupgrade.api.status.RollingUpgradeStatus;
 import dev.rollingupgrade.api.status.TargetExtension;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
+import dev.rollingupgrade.core.view.HeatMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RollingUpgradeRun {
   private final RunEngine engine;
+  private final HeatMapProjection heatMaps = new HeatMapProjection();
 
   RollingUpgradeRun(RunEngine engine) {
     this.engine = engine;
@@ -103,6 +105,20 @@ public final class RollingUpgradeRun {
       Integer i = engine.state.index.get(instanceId);
       return i == null ? Optional.<InstanceOutcome>empty() : Optional.of(RunProjection.outcome(engine.state, i));
     });
+  }
+
+  /**
+   * The scale set at a glance now: one row per update domain, one cell per instance with its
+   * state — {@code CURRENT} (at the target when listed), {@code OUT_OF_DATE} (waiting for its
+   * batch, or protected), {@code UPGRADING} (upgrade call under way), {@code WAITING_FOR_HEALTH}
+   * (the call returned; the health wait runs), {@code HEALTHY}, {@code FAILED} or
+   * {@code ROLLED_BACK} — as the run knows it, taken in one consistent snapshot. No rows before
+   * the instances are listed. Cheap enough to ask for every second: one pass over the instances
+   * (the order of the cells is sorted once per run). As text or JSON: {@link HeatMap#toText},
+   * {@link HeatMap#toJson}.
+   */
+  public HeatMap heatMap() {
+    return heatMaps.heatMap(engine);
   }
 
   /** The batches actually run so far, in order, with members, start, end and reason. */

@@ -242,6 +242,7 @@ final class RunEngine extends RunLifecycle {
    * healthy at once needs only its verdict in the journal.
    */
   void awaitHealthy(int i, Instant deadline, boolean journalReturn) {
+    state.healthWaitStarted(i);
     health.await(i, deadline, new HealthTracker.WaitOutcome() {
       @Override
       public void healthy() {

@@ -26,6 +26,7 @@ import dev.rollingupgrade.core.run.RunEvent.UpgradeReturned;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,7 @@ final class RunState {
   final Map<Integer, InstanceFailed> failures = new HashMap<>(); // lookups only
   final Map<Integer, Instant> returnedAt = new HashMap<>(); // the open batch's, lookups only
   final Map<Integer, Instant> undoStartedAt = new HashMap<>(); // lookups only
+  final BitSet healthWait = new BitSet(); // the open batch's instances whose upgrade call returned (an observation)
 
   int candidates;
   int succeeded;
@@ -104,10 +106,13 @@ final class RunState {
       checksDue = false;
       pauseUntil = null;
       returnedAt.clear();
+      healthWait.clear();
       cursor.skip(batchMembers.length);
       batches.add(new BatchRun(e.number(), e.instanceIds(), time, Optional.empty(), e.reason()));
     } else if (event instanceof UpgradeReturned e) {
-      returnedAt.put(index.get(e.instanceId()), time);
+      int i = index.get(e.instanceId());
+      returnedAt.put(i, time);
+      healthWait.set(i);
     } else if (event instanceof InstanceSucceeded e) {
       int i = index.get(e.instanceId());
       observe(i, HealthState.HEALTHY); // it was seen healthy: that is what the verdict means
@@ -157,6 +162,9 @@ final class RunState {
     Arrays.fill(live, HealthState.HEALTHY);
     progress = new Progress[table.size()];
     Arrays.fill(progress, Progress.NOT_CANDIDATE);
+    undo = new Undo[table.size()]; // read by outcomes and views while the listed instances are swept
+    Arrays.fill(undo, Undo.NONE);
+    batchOf = new int[table.size()];
     return index.duplicates();
   }
 
@@ -183,6 +191,11 @@ final class RunState {
       observe(i, s.health());
     }
     cursor = BatchPlanner.of(settings.policy()).cursor(table);
+  }
+
+  /** The upgrade call of instance {@code i} returned: the run now waits for it to report healthy (an observation). */
+  void healthWaitStarted(int i) {
+    healthWait.set(i);
   }
 
   /** Live health of instance {@code i}, as just read or pushed. */
