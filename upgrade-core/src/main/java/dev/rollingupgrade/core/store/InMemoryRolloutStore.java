@@ -135,6 +135,11 @@ public final class InMemoryRolloutStore implements RolloutStore {
     history.computeIfAbsent(scaleSetName, k -> new ArrayList<>()).add(0, entry);
   }
 
+  /** Drops the records of {@code runId} (a finished run compacted away); its history stays. */
+  synchronized void forget(String runId) {
+    runs.remove(runId);
+  }
+
   /** The sequence number the next record of {@code runId} must have. */
   synchronized long nextSequence(String runId) {
     return runs.getOrDefault(runId, List.of()).size();

@@ -1,0 +1,220 @@
+package dev.rollingupgrade.core.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rollingupgrade.api.spi.RunRecord;
+import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import dev.rollingupgrade.core.json.AzureJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.CRC32;
+
+/**
+ * The lines of a journal: {@code <crc32 of the JSON, 8 hex digits> <JSON>\n}. A record line is
+ * {@code {"type":"record","run":..,"seq":..,"time":..,"kind":..,"attrs":{..}}}, plus
+ * {@code "scaleSet"} and {@code "history"} on a run's final record; a history line
+ * {@code {"type":"history","scaleSet":..,"entry":{..}}} keeps the entry of a run compacted away
+ * (and is how journals of SDK 0.1 kept history). The reader's limits are the writer's: a line of up
+ * to {@code maxLineBytes} bytes is written only if it can be read back, and no string in it can be
+ * longer than the line. Thread-safe.
+ */
+final class JournalCodec {
+  private static final ObjectMapper WRITER = new ObjectMapper();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private final ObjectMapper reader;
+  private final int maxLineBytes;
+
+  /** A line that is not a record this store wrote: why. */
+  static final class BadLine extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadLine(String problem) {
+      super(problem, null, false, false);
+    }
+  }
+
+  /** What a line holds: a record, or (record null) a history entry of {@code scaleSet}. */
+  record Line(RunRecord record, String scaleSet, UpgradeHistoryEntry entry) {}
+
+  /** The first fields of a record line, read without the rest: enough to decide whether to keep it. */
+  record Head(String run, long seq) {}
+
+  JournalCodec(int maxLineBytes) {
+    this.maxLineBytes = maxLineBytes;
+    StreamReadConstraints limits = StreamReadConstraints.builder().maxStringLength(maxLineBytes)
+        .maxNameLength(maxLineBytes).maxDocumentLength(maxLineBytes).build();
+    this.reader = new ObjectMapper(JsonFactory.builder().streamReadConstraints(limits).build());
+  }
+
+  int maxLineBytes() {
+    return maxLineBytes;
+  }
+
+  /**
+   * Writes the line of {@code record} at the end of {@code out}; returns its length in bytes.
+   *
+   * @throws IllegalArgumentException if the line would be longer than a line may be (nothing is left in {@code out})
+   */
+  int write(RunRecord record, LineBuffer out) {
+    int start = out.size();
+    out.write(HEX, 0, 9); // the checksum and its space go here
+    try (JsonGenerator g = WRITER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", "record");
+      g.writeStringField("run", record.runId());
+      g.writeNumberField("seq", record.sequence());
+      g.writeStringField("time", record.time().toString());
+      g.writeStringField("kind", record.kind());
+      g.writeObjectFieldStart("attrs");
+      for (Map.Entry<String, String> a : record.attributes().entrySet()) {
+        g.writeStringField(a.getKey(), a.getValue());
+      }
+      g.writeEndObject();
+      if (record.outcome().isPresent()) {
+        RunRecord.Outcome o = record.outcome().get();
+        g.writeStringField("scaleSet", o.scaleSetName());
+        g.writeFieldName("history");
+        WRITER.writeTree(g, WRITER.readTree(AzureJson.write(o.historyEntry())));
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      out.truncate(start);
+      throw new UncheckedIOException("a journal line always writes to memory", e);
+    }
+    return finish(out, start, () -> "record " + record.sequence() + " of run " + record.runId() + " ("
+        + record.kind() + ")");
+  }
+
+  /** Writes a history line: the entry {@code entry} (Azure JSON) of a scale set, kept when its run is compacted away. */
+  int writeHistory(String scaleSet, JsonNode entry, LineBuffer out) {
+    int start = out.size();
+    out.write(HEX, 0, 9);
+    try (JsonGenerator g = WRITER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", "history");
+      g.writeStringField("scaleSet", scaleSet);
+      g.writeFieldName("entry");
+      WRITER.writeTree(g, entry);
+      g.writeEndObject();
+    } catch (IOException e) {
+      out.truncate(start);
+      throw new UncheckedIOException("a journal line always writes to memory", e);
+    }
+    return finish(out, start, () -> "the history entry of " + scaleSet);
+  }
+
+  private int finish(LineBuffer out, int start, java.util.function.Supplier<String> what) {
+    int jsonStart = start + 9;
+    CRC32 crc = new CRC32();
+    crc.update(out.bytes(), jsonStart, out.size() - jsonStart);
+    long value = crc.getValue();
+    for (int i = 7; i >= 0; i--) {
+      out.set(start + i, HEX[(int) (value & 0xf)]);
+      value >>>= 4;
+    }
+    out.set(start + 8, (byte) ' ');
+    out.write('\n');
+    int length = out.size() - start;
+    if (length > maxLineBytes) {
+      out.truncate(start);
+      throw new IllegalArgumentException(what.get() + " is " + length + " bytes as a journal line, but a line holds "
+          + "at most " + maxLineBytes + " bytes (what the journal can read back): it was not written");
+    }
+    return length;
+  }
+
+  /**
+   * Reads the line in {@code bytes[from, to)} (without its newline).
+   *
+   * @throws BadLine if its checksum does not match or it is not a record or history line
+   */
+  Line read(byte[] bytes, int from, int to) throws BadLine {
+    JsonNode json = parse(bytes, from, to);
+    try {
+      if (json.path("type").asText().equals("history")) {
+        return new Line(null, json.path("scaleSet").asText(), AzureJson.readHistoryEntry(json.get("entry").toString()));
+      }
+      Map<String, String> attributes = new LinkedHashMap<>();
+      json.path("attrs").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
+      Optional<RunRecord.Outcome> outcome = json.has("history")
+          ? Optional.of(new RunRecord.Outcome(json.path("scaleSet").asText(),
+              AzureJson.readHistoryEntry(json.get("history").toString())))
+          : Optional.empty();
+      return new Line(new RunRecord(json.path("run").asText(), json.path("seq").asLong(),
+          Instant.parse(json.path("time").asText()), json.path("kind").asText().intern(), attributes, outcome), null, null);
+    } catch (RuntimeException e) {
+      throw new BadLine("unreadable record: " + e.getMessage());
+    }
+  }
+
+  /** The JSON of a line whose checksum matches. @throws BadLine if it has none, a wrong one, or no JSON object */
+  JsonNode parse(byte[] bytes, int from, int to) throws BadLine {
+    int space = -1;
+    for (int i = from; i < to && i <= from + 8; i++) {
+      if (bytes[i] == ' ') {
+        space = i;
+        break;
+      }
+    }
+    if (space <= from) {
+      throw new BadLine("no checksum");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(bytes, space + 1, to - space - 1);
+    if (space - from != 8 || parseHex(bytes, from, space) != crc.getValue()) {
+      throw new BadLine("checksum mismatch");
+    }
+    try {
+      JsonNode json = reader.readTree(bytes, space + 1, to - space - 1);
+      if (json == null || !json.isObject()) {
+        throw new BadLine("not a JSON object");
+      }
+      return json;
+    } catch (IOException | RuntimeException e) {
+      throw new BadLine("unreadable record: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The run and sequence of a record line, read from its first fields; null for a history line or
+   * a line whose fields are not in this store's order (the caller then reads it whole).
+   */
+  Head head(byte[] bytes, int from, int to) {
+    int json = from + 9;
+    try (JsonParser p = reader.getFactory().createParser(bytes, json, to - json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT || !"type".equals(p.nextFieldName())
+          || !"record".equals(p.nextTextValue()) || !"run".equals(p.nextFieldName())) {
+        return null;
+      }
+      String run = p.nextTextValue();
+      if (run == null || !"seq".equals(p.nextFieldName()) || p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+        return null;
+      }
+      return new Head(run, p.getLongValue());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static long parseHex(byte[] bytes, int from, int to) {
+    long value = 0;
+    for (int i = from; i < to; i++) {
+      int digit = Character.digit(bytes[i], 16);
+      if (digit < 0) {
+        return -1;
+      }
+      value = value << 4 | digit;
+    }
+    return value;
+  }
+}
