@@ -56,6 +56,10 @@ final class SimulateCommand implements Callable<Integer> {
       description = "crash the host right after batch K's driver calls; resume from a file journal (default: no crash)")
   private int crashAfterBatch;
 
+  @Option(names = "--file-journal", description = "journal to a file (in a temporary folder) even without a crash, "
+      + "as --crash-after-batch does; the default journals in memory")
+  private boolean fileJournal;
+
   @Option(names = "--json", description = "print JSON instead of the summary (single-set: the final status in the Azure "
       + "shape); the last line is still the digest")
   private boolean json;
@@ -65,7 +69,8 @@ final class SimulateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     var given = spec.commandLine().getParseResult();
     if (scenario.equals("multi-region") || scenario.equals("extensions")) {
-      for (String single : List.of("--instances", "--fault-rate", "--zones", "--update-domains", "--crash-after-batch")) {
+      for (String single : List.of("--instances", "--fault-rate", "--zones", "--update-domains", "--crash-after-batch",
+          "--file-journal")) {
         if (given.hasMatchedOption(single)) {
           spec.commandLine().getErr().println("simulate: " + single + " is for the single-set scenario; the "
               + scenario + " scenario has its own fleet (options: --seed, --json"
@@ -98,7 +103,7 @@ final class SimulateCommand implements Callable<Integer> {
     Simulation simulation;
     try {
       simulation = Simulation.builder().instances(instances).seed(seed).faultRate(faultRate).zones(zones)
-          .updateDomains(updateDomains).crashAfterBatch(crashAfterBatch).build();
+          .updateDomains(updateDomains).crashAfterBatch(crashAfterBatch).fileJournal(fileJournal).build();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("simulate: " + e.getMessage());
       return 2;

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A durable {@link RolloutStore} in one append-only journal file: one line per record,
  * {@code <crc32 hex> <json>}; each group given to {@link #append} is written and forced to disk
- * ({@code FileChannel.force}) once, before its stage completes. A run's final record carries its
- * history entry. Holds no secrets: runs journal none.
+ * ({@code FileChannel.force}) once, before its stage completes, together with the groups given
+ * to {@link #appendDeferred} since the last force (held, then written with it: group commit). A
+ * run's final record carries its history entry. Holds no secrets: runs journal none.
  *
  * <p><b>One owner per file.</b> A second store on the journal — in this process (by its real
  * path, whatever name it is given) or in another (by the OS lock on {@code <journal>.lock}, which
@@ -181,9 +182,23 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
     index.release(lease);
   }
 
-  /** Writes the group as consecutive lines with one force, then indexes it. */
+  /** Writes the group as consecutive lines with one force (covering the deferred groups before it), then indexes it. */
   @Override
   public synchronized CompletionStage<Void> append(Lease lease, List<RunRecord> records) {
+    return write(lease, records, true);
+  }
+
+  /**
+   * Indexes the group and holds its lines, to be written and forced with the next {@link #append}
+   * (group commit) — or written once 16 KiB are held. A process that dies loses at most those
+   * held lines; a host that loses power, what was written since the last force.
+   */
+  @Override
+  public synchronized CompletionStage<Void> appendDeferred(Lease lease, List<RunRecord> records) {
+    return write(lease, records, false);
+  }
+
+  private CompletionStage<Void> write(Lease lease, List<RunRecord> records, boolean force) {
     try {
       if (closed) {
         throw new IllegalStateException("journal " + path + " is closed");
@@ -202,7 +217,7 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
         lengths[i] = codec.write(record, lines);
         ends |= record.isFinal();
       }
-      writer.append(lines.bytes(), lines.size());
+      writer.append(lines.bytes(), lines.size(), force || ends);
       index.add(lease.runId(), records);
       for (int i = 0; i < records.size(); i++) {
         compactor.recorded(records.get(i), lengths[i]);
@@ -263,6 +278,11 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
       return;
     }
     closed = true;
+    try {
+      writer.forceDeferred();
+    } catch (RuntimeException e) {
+      LOG.warn("journal {}: the deferred records could not be forced to disk on close", path, e);
+    }
     writer.close();
     lock.release();
   }

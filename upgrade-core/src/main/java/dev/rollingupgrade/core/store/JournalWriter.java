@@ -15,13 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends groups of lines to a journal: each group written at the end of the last good one and
- * forced once. A group that fails is cut back off, so the journal never ends in a partial line
- * that later groups would follow; if even that fails, or the file under the journal's path is no
- * longer the one this writer has open (deleted, replaced), every later append is refused with the
- * reason. Used under the store's lock only.
+ * forced once — or, for a deferred group, held and written with the next group, or once 16 KiB
+ * are held, and forced with the next forced group (group commit). A group whose write fails is
+ * cut back off, so the journal never ends in a partial line that later groups would follow. If
+ * even that fails, a force fails (what is on disk is then unknown), or the file under the
+ * journal's path is no longer the one this writer has open (deleted, replaced), every later
+ * append is refused with the reason. Used under the store's lock only.
  */
 final class JournalWriter {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+  /** Deferred groups held at most before they are written: what a process that dies may lose. */
+  static final int DEFERRED_BYTES = 16 * 1024;
+  private static final int KEPT_BYTES = 1 << 20;
 
   private final Path path;
   private final Path shown;
@@ -30,6 +35,8 @@ final class JournalWriter {
   private WriteTarget target;
   private Object fileKey;
   private long end;
+  private LineBuffer held = new LineBuffer(DEFERRED_BYTES); // deferred groups not written yet
+  private boolean unforced; // deferred groups were written since the last force
   private String broken;
 
   /** Appends to {@code channel} (the file at {@code path}, {@code shown} in messages) after byte {@code end}. */
@@ -59,27 +66,71 @@ final class JournalWriter {
   }
 
   /**
-   * Appends {@code bytes[0, length)} and forces them to disk.
+   * Appends {@code bytes[0, length)}. With {@code force}, writes it after the deferred groups held
+   * and forces all of them to disk; without, holds it to be written with the next group (or once
+   * {@link #DEFERRED_BYTES} are held): a process that dies loses what is held, never a forced group.
    *
    * @throws IllegalStateException if the writer refuses appends (the file was deleted or replaced, a
-   *     failed group could not be cut back)
+   *     failed group could not be cut back, a force failed)
    * @throws UncheckedIOException if the write or the force failed: nothing of the group is left
    */
-  void append(byte[] bytes, int length) {
+  void append(byte[] bytes, int length, boolean force) {
     if (broken != null) {
       throw new IllegalStateException(broken);
     }
-    checkIdentity();
+    if (force) {
+      checkIdentity(); // deferred groups go with this one: a deleted file is caught before any of them is written
+    }
+    int groupStart = held.size();
+    held.write(bytes, 0, length);
+    if (!force && held.size() < DEFERRED_BYTES) {
+      return;
+    }
     long start = end;
     try {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
+      ByteBuffer buffer = ByteBuffer.wrap(held.bytes(), 0, held.size());
       while (buffer.hasRemaining()) {
         target.write(buffer, start + buffer.position());
       }
-      target.force(); // durable before the decision's side effect
-      end = start + length;
     } catch (IOException e) {
+      held.truncate(groupStart); // the deferred groups before it are written with the next group
       throw new UncheckedIOException("cannot write journal " + shown + ": " + e.getMessage() + "; " + cutBack(start), e);
+    }
+    end = start + held.size();
+    held.truncate(0);
+    if (held.capacity() > KEPT_BYTES) {
+      held = new LineBuffer(DEFERRED_BYTES);
+    }
+    unforced = !force;
+    if (force) {
+      force(start + groupStart);
+    }
+  }
+
+  /** Writes the deferred groups held and forces them to disk (the store closes). */
+  void forceDeferred() {
+    if (broken == null && held.size() > 0) {
+      append(new byte[0], 0, true);
+    } else if (broken == null && unforced) {
+      force(end);
+    }
+  }
+
+  /** Durable before the decision's side effect; a failed force leaves what is on disk unknown. */
+  private void force(long groupStart) {
+    try {
+      target.force();
+      unforced = false;
+    } catch (IOException e) {
+      end = groupStart;
+      String cut = cutBack(groupStart);
+      if (broken == null) {
+        broken = "journal " + shown + ": forcing it to disk failed (" + e.getMessage() + "), so what the disk holds "
+            + "of the groups written since the last force is unknown: the store takes no more appends. Close it and "
+            + "open the journal again";
+        LOG.error(broken, e);
+      }
+      throw new UncheckedIOException("cannot force journal " + shown + " to disk: " + e.getMessage() + "; " + cut, e);
     }
   }
 

@@ -71,8 +71,10 @@ class FileJournalFaultsTest {
   private static final class FullDisk implements WriteTarget {
     private final WriteTarget disk;
     boolean failNextWrite;
+    boolean failNextForce;
     boolean truncateFails;
     long halfWritten = -1;
+    int forces;
 
     FullDisk(FileChannel channel) {
       this.disk = WriteTarget.of(channel);
@@ -94,6 +96,11 @@ class FileJournalFaultsTest {
 
     @Override
     public void force() throws IOException {
+      if (failNextForce) {
+        failNextForce = false;
+        throw new IOException("Input/output error");
+      }
+      forces++;
       disk.force();
     }
 
@@ -154,6 +161,72 @@ class FileJournalFaultsTest {
       assertThat(store.tornTail()).isPresent(); // the half record is cut off when the journal is opened again
       assertThat(store.records("a")).hasSize(1);
       append(store, record("a", 1, "BATCH_STARTED", "instances", "[\"1\"]"));
+    }
+  }
+
+  @Test
+  void aForceThatFailsRefusesEveryLaterAppend() {
+    FullDisk[] disk = new FullDisk[1];
+    try (FileRolloutStore store = openOnFullDisk(disk)) {
+      append(store, record("a", 0, "RUN_STARTED"));
+      disk[0].failNextForce = true;
+      assertThat(appendFailure(store, record("a", 1, "BATCH_STARTED"))).hasMessageContaining("Input/output error");
+      assertThat(appendFailure(store, record("a", 1, "BATCH_STARTED"))).hasMessageContaining("takes no more appends");
+    }
+    try (FileRolloutStore store = FileRolloutStore.open(journal())) {
+      assertThat(store.records("a")).hasSize(1); // the group whose force failed was cut back off
+    }
+  }
+
+  // ---- group commit ----
+
+  @Test
+  void deferredGroupsAreWrittenAndForcedWithTheNextGroup() throws IOException {
+    FullDisk[] disk = new FullDisk[1];
+    try (FileRolloutStore store = openOnFullDisk(disk)) {
+      append(store, record("a", 0, "RUN_STARTED"));
+      assertThat(disk[0].forces).isEqualTo(1);
+      for (int i = 1; i <= 50; i++) {
+        store.appendDeferred(Journals.lease(store, "a"), List.of(record("a", i, "INSTANCE_SUCCEEDED", "instance",
+            String.valueOf(i)))).toCompletableFuture().join();
+      }
+      assertThat(store.records("a")).hasSize(51);
+      assertThat(disk[0].forces).isEqualTo(1);
+      append(store, record("a", 51, "BATCH_STARTED"));
+      assertThat(disk[0].forces).isEqualTo(2); // one force for the 51 records
+      assertThat(Files.readAllLines(journal())).hasSize(52);
+      store.appendDeferred(Journals.lease(store, "a"), List.of(record("a", 52, "INSTANCE_SUCCEEDED")))
+          .toCompletableFuture().join();
+    }
+    assertThat(disk[0].forces).isEqualTo(3); // closing writes and forces what was deferred
+    assertThat(Files.readAllLines(journal())).hasSize(53);
+  }
+
+  @Test
+  void aProcessThatDiesLosesAtMostTheLastDeferredRecordsNeverAForcedOne() throws Exception {
+    ChildResult died = child(AppendDeferredThenHalt.class, List.of(), journal().toString());
+    assertThat(died.exitCode()).as(died.output()).isEqualTo(7);
+    try (FileRolloutStore store = FileRolloutStore.open(journal())) {
+      List<RunRecord> records = store.records("a");
+      assertThat(records.get(0).kind()).isEqualTo("RUN_STARTED");
+      assertThat(records.get(1).kind()).isEqualTo("BATCH_STARTED");
+      // 16 KiB of deferred records at most were held when the process died; the ones before were written
+      assertThat(records.size() - 2).isBetween(300 - JournalWriter.DEFERRED_BYTES / 100, 299);
+      assertThat(store.tornTail()).isEmpty();
+      assertThat(store.unfinishedRuns()).containsExactly("a");
+    }
+  }
+
+  /** Appends two durable records and 300 deferred ones (each over 100 bytes), then dies: no close, no shutdown hook. */
+  public static final class AppendDeferredThenHalt {
+    public static void main(String[] args) {
+      FileRolloutStore store = FileRolloutStore.open(Path.of(args[0]), CLOCK);
+      append(store, record("a", 0, "RUN_STARTED"), record("a", 1, "BATCH_STARTED"));
+      for (int i = 2; i < 302; i++) {
+        store.appendDeferred(Journals.lease(store, "a"), List.of(record("a", i, "INSTANCE_SUCCEEDED", "instance",
+            "vm-" + i))).toCompletableFuture().join();
+      }
+      Runtime.getRuntime().halt(7);
     }
   }
 

@@ -58,9 +58,11 @@ public final class Simulation {
   private final double faultRate;
   private final RollingUpgradePolicy policy;
   private final int crashAfterBatch;
+  private final boolean fileJournal;
 
   private Simulation(Builder b) {
     this.crashAfterBatch = b.crashAfterBatch;
+    this.fileJournal = b.fileJournal;
     this.instances = b.instances;
     this.zones = b.zones;
     this.updateDomains = b.updateDomains;
@@ -90,7 +92,7 @@ public final class Simulation {
     RunRecorder recorder = new RunRecorder(fleet);
     Path journalDir = null;
     RolloutStore store;
-    if (crashAfterBatch > 0) {
+    if (crashAfterBatch > 0 || fileJournal) {
       try {
         journalDir = Files.createTempDirectory("rolling-upgrade-sim");
       } catch (IOException e) {
@@ -194,8 +196,18 @@ public final class Simulation {
     private double faultRate;
     private RollingUpgradePolicy policy = RollingUpgradePolicy.defaults();
     private int crashAfterBatch;
+    private boolean fileJournal;
 
     private Builder() {}
+
+    /**
+     * Journals the run to a file store in a temporary folder (deleted afterwards) even without a
+     * crash, as a crash always does; the default journals in memory. What the durable journal costs.
+     */
+    public Builder fileJournal(boolean file) {
+      this.fileJournal = file;
+      return this;
+    }
 
     /**
      * Crashes the host right after batch {@code k}'s driver calls were issued, before their health
