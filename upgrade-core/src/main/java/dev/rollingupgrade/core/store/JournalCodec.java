@@ -76,7 +76,7 @@ final class JournalCodec {
       ascii(out, "{\"type\":\"record\",\"run\":");
       string(out, record.runId());
       ascii(out, ",\"seq\":");
-      ascii(out, Long.toString(record.sequence()));
+      number(out, record.sequence());
       ascii(out, ",\"time\":");
       time(out, record.time());
       ascii(out, ",\"kind\":");
@@ -158,6 +158,14 @@ final class JournalCodec {
     out.write('"');
   }
 
+  private static void number(LineBuffer out, long value) {
+    if (value >= 0 && value < 10) {
+      out.write('0' + (int) value);
+    } else {
+      ascii(out, Long.toString(value));
+    }
+  }
+
   private static void twoDigits(LineBuffer out, int value) {
     out.write('0' + value / 10);
     out.write('0' + value % 10);
@@ -171,48 +179,69 @@ final class JournalCodec {
 
   /** A JSON string: quotes, backslashes and control characters escaped, the rest in UTF-8. */
   private static void string(LineBuffer out, String text) {
+    int length = text.length();
     out.write('"');
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-        out.write(c);
-      } else if (c == '"' || c == '\\') {
-        out.write('\\');
-        out.write(c);
-      } else if (c < 0x20) {
-        out.write('\\');
-        switch (c) {
-          case '\n' -> out.write('n');
-          case '\t' -> out.write('t');
-          case '\r' -> out.write('r');
-          case '\b' -> out.write('b');
-          case '\f' -> out.write('f');
-          default -> {
-            out.write('u');
-            out.write('0');
-            out.write('0');
-            out.write(UPPER_HEX[c >> 4]);
-            out.write(UPPER_HEX[c & 0xf]);
-          }
+    for (int i = 0; i < length; ) {
+      int chunkEnd = Math.min(length, i + 8192); // a plan of a million instances is one string: room chunk by chunk
+      byte[] b = out.reserve(6L * (chunkEnd - i) + 6); // an escaped control character (six bytes) is the most a char takes
+      int at = out.size();
+      for (; i < chunkEnd; i++) {
+        at = encode(text, i, b, at);
+        if (Character.isHighSurrogate(text.charAt(i)) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++; // the pair was written as one code point
         }
-      } else if (c < 0x800) {
-        out.write(0xc0 | c >> 6);
-        out.write(0x80 | c & 0x3f);
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        int cp = Character.toCodePoint(c, text.charAt(++i));
-        out.write(0xf0 | cp >> 18);
-        out.write(0x80 | cp >> 12 & 0x3f);
-        out.write(0x80 | cp >> 6 & 0x3f);
-        out.write(0x80 | cp & 0x3f);
-      } else if (Character.isSurrogate(c)) {
-        ascii(out, String.format("\\u%04X", (int) c)); // a lone surrogate: escaped, as it cannot be UTF-8
-      } else {
-        out.write(0xe0 | c >> 12);
-        out.write(0x80 | c >> 6 & 0x3f);
-        out.write(0x80 | c & 0x3f);
       }
+      out.advance(at - out.size());
     }
     out.write('"');
+  }
+
+  /** Writes char {@code i} of {@code text} (with the next, if they are a surrogate pair) at {@code b[at]}; returns where it ends. */
+  private static int encode(String text, int i, byte[] b, int at) {
+    int length = text.length();
+    char c = text.charAt(i);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      b[at++] = (byte) c;
+    } else if (c == '"' || c == '\\') {
+      b[at++] = '\\';
+      b[at++] = (byte) c;
+    } else if (c < 0x20) {
+      b[at++] = '\\';
+      switch (c) {
+        case '\n' -> b[at++] = 'n';
+        case '\t' -> b[at++] = 't';
+        case '\r' -> b[at++] = 'r';
+        case '\b' -> b[at++] = 'b';
+        case '\f' -> b[at++] = 'f';
+        default -> {
+          b[at++] = 'u';
+          b[at++] = '0';
+          b[at++] = '0';
+          b[at++] = UPPER_HEX[c >> 4];
+          b[at++] = UPPER_HEX[c & 0xf];
+        }
+      }
+    } else if (c < 0x800) {
+      b[at++] = (byte) (0xc0 | c >> 6);
+      b[at++] = (byte) (0x80 | c & 0x3f);
+    } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+      int cp = Character.toCodePoint(c, text.charAt(i + 1));
+      b[at++] = (byte) (0xf0 | cp >> 18);
+      b[at++] = (byte) (0x80 | cp >> 12 & 0x3f);
+      b[at++] = (byte) (0x80 | cp >> 6 & 0x3f);
+      b[at++] = (byte) (0x80 | cp & 0x3f);
+    } else if (Character.isSurrogate(c)) { // a lone surrogate: escaped, as it cannot be UTF-8
+      b[at++] = '\\';
+      b[at++] = 'u';
+      for (int shift = 12; shift >= 0; shift -= 4) {
+        b[at++] = UPPER_HEX[c >> shift & 0xf];
+      }
+    } else {
+      b[at++] = (byte) (0xe0 | c >> 12);
+      b[at++] = (byte) (0x80 | c >> 6 & 0x3f);
+      b[at++] = (byte) (0x80 | c & 0x3f);
+    }
+    return at;
   }
 
   /** Writes a history line: the entry {@code entry} (Azure JSON) of a scale set, kept when its run is compacted away. */

@@ -25,6 +25,20 @@ final class LineBuffer extends OutputStream {
     size += length;
   }
 
+  /**
+   * Makes room for {@code more} bytes and returns the array to write them into from {@link #size()};
+   * {@link #advance} then counts what was written.
+   */
+  byte[] reserve(long more) {
+    ensure(more);
+    return bytes;
+  }
+
+  /** Counts {@code count} bytes written into the array {@link #reserve} returned. */
+  void advance(int count) {
+    size += count;
+  }
+
   /** Sets the byte at {@code index}, which was written already. */
   void set(int index, byte b) {
     bytes[index] = b;
@@ -48,11 +62,11 @@ final class LineBuffer extends OutputStream {
     size = newSize;
   }
 
-  private void ensure(int more) {
+  private void ensure(long more) {
     if (size + more > bytes.length) {
-      long wanted = Math.max((long) size + more, (long) bytes.length * 2);
+      long wanted = Math.max(size + more, (long) bytes.length * 2);
       if (wanted > Integer.MAX_VALUE - 8) {
-        if ((long) size + more > Integer.MAX_VALUE - 8) {
+        if (size + more > Integer.MAX_VALUE - 8) {
           throw new IllegalArgumentException("more than 2 GiB of journal lines in one group");
         }
         wanted = Integer.MAX_VALUE - 8;
