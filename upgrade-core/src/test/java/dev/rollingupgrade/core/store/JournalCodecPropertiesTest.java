@@ -57,7 +57,7 @@ class JournalCodecPropertiesTest {
   @org.junit.jupiter.api.Test
   void longStringsAreWrittenChunkByChunkWithPairsAcrossTheBoundaries() throws Exception {
     for (int before = 8189; before <= 8193; before++) {
-      String value = "a".repeat(before) + "\uD834\uDD1E\u00e9\n".repeat(5000) + "\uD834";
+      String value = "a".repeat(before) + "\uD834\uDD1E\u00e9\n".repeat(5000);
       aRecordLineIsWhatJacksonWritesAndReadsBackEqual("run", "PLANNED", Map.of("instances", value),
           Instant.parse("2026-01-01T00:00:00Z"));
     }
