@@ -288,26 +288,58 @@ final class JournalCodec {
    * @throws BadLine if its checksum does not match or it is not a record or history line
    */
   Line read(byte[] bytes, int from, int to) throws BadLine {
-    JsonNode json = parse(bytes, from, to);
-    try {
-      if (json.path("type").asText().equals("history")) {
-        return new Line(null, json.path("scaleSet").asText(), AzureJson.readHistoryEntry(json.get("entry").toString()));
+    int json = checked(bytes, from, to);
+    try (JsonParser p = reader.getFactory().createParser(bytes, json, to - json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new BadLine("not a JSON object");
       }
+      String type = "";
+      String run = "";
+      long seq = 0;
+      String time = null;
+      String kind = "";
+      String scaleSet = "";
       Map<String, String> attributes = new LinkedHashMap<>();
-      json.path("attrs").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
-      Optional<RunRecord.Outcome> outcome = json.has("history")
-          ? Optional.of(new RunRecord.Outcome(json.path("scaleSet").asText(),
-              AzureJson.readHistoryEntry(json.get("history").toString())))
-          : Optional.empty();
-      return new Line(new RunRecord(json.path("run").asText(), json.path("seq").asLong(),
-          Instant.parse(json.path("time").asText()), json.path("kind").asText().intern(), attributes, outcome), null, null);
-    } catch (RuntimeException e) {
+      JsonNode history = null;
+      for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+        JsonToken token = p.nextToken();
+        switch (field) {
+          case "type" -> type = p.getValueAsString("");
+          case "run" -> run = p.getValueAsString("");
+          case "seq" -> seq = p.getValueAsLong();
+          case "time" -> time = p.getValueAsString();
+          case "kind" -> kind = p.getValueAsString("").intern();
+          case "scaleSet" -> scaleSet = p.getValueAsString("");
+          case "attrs" -> readAttributes(p, token, attributes);
+          case "history", "entry" -> history = reader.readTree(p);
+          default -> p.skipChildren();
+        }
+      }
+      if (type.equals("history")) {
+        return new Line(null, scaleSet, AzureJson.readHistoryEntry(String.valueOf(history)));
+      }
+      Optional<RunRecord.Outcome> outcome = history == null ? Optional.empty()
+          : Optional.of(new RunRecord.Outcome(scaleSet, AzureJson.readHistoryEntry(history.toString())));
+      return new Line(new RunRecord(run, seq, Instant.parse(String.valueOf(time)), kind, attributes, outcome), null, null);
+    } catch (IOException | RuntimeException e) {
       throw new BadLine("unreadable record: " + e.getMessage());
     }
   }
 
-  /** The JSON of a line whose checksum matches. @throws BadLine if it has none, a wrong one, or no JSON object */
-  JsonNode parse(byte[] bytes, int from, int to) throws BadLine {
+  private static void readAttributes(JsonParser p, JsonToken token, Map<String, String> attributes) throws IOException {
+    if (token != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+      JsonToken value = p.nextToken();
+      attributes.put(name, value.isStructStart() ? "" : p.getValueAsString(""));
+      p.skipChildren();
+    }
+  }
+
+  /** Where the JSON of a line starts, once its checksum matched. @throws BadLine if it has none or a wrong one */
+  private static int checked(byte[] bytes, int from, int to) throws BadLine {
     int space = -1;
     for (int i = from; i < to && i <= from + 8; i++) {
       if (bytes[i] == ' ') {
@@ -323,12 +355,18 @@ final class JournalCodec {
     if (space - from != 8 || parseHex(bytes, from, space) != crc.getValue()) {
       throw new BadLine("checksum mismatch");
     }
+    return space + 1;
+  }
+
+  /** The JSON of a line whose checksum matches. @throws BadLine if it has none, a wrong one, or no JSON object */
+  JsonNode parse(byte[] bytes, int from, int to) throws BadLine {
+    int json = checked(bytes, from, to);
     try {
-      JsonNode json = reader.readTree(bytes, space + 1, to - space - 1);
-      if (json == null || !json.isObject()) {
+      JsonNode node = reader.readTree(bytes, json, to - json);
+      if (node == null || !node.isObject()) {
         throw new BadLine("not a JSON object");
       }
-      return json;
+      return node;
     } catch (IOException | RuntimeException e) {
       throw new BadLine("unreadable record: " + e.getMessage());
     }
