@@ -25,6 +25,7 @@ import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.core.time.SystemScheduler;
 import dev.rollingupgrade.testkit.RolloutTestEnvironment;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
+import dev.rollingupgrade.testkit.sim.Simulation;
 import dev.rollingupgrade.testkit.time.VirtualScheduler;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,13 +63,15 @@ import picocli.CommandLine.Spec;
  * {@code bench}: measures, in one run, the planner's speed and scaling, the phase planner's speed
  * on a large multi-region rollout, the orchestration's CPU
  * overhead and heap per instance, how close a fault-free run comes to its shortest possible
- * duration, and how well one batch's driver calls run in parallel; prints a table, then one
+ * duration, how well one batch's driver calls run in parallel, and what a durable (file) journal
+ * costs against one in memory; prints a table, then one
  * {@code name: value} line per figure. {@code --quick} uses smaller sizes (under a minute). Exits
  * 1 when a figure misses its target (each named on stderr), else 0; with {@code --quick} a missed
  * target is only named (exit 0).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark planner, orchestration overhead, makespan and parallelism; prints a table and name: value lines.")
+    description = "Benchmark planner, orchestration overhead, makespan, parallelism and the durable journal's cost; "
+        + "prints a table and name: value lines.")
 final class BenchCommand implements Callable<Integer> {
   static final ImageReference FROM = RolloutTestEnvironment.CURRENT_IMAGE;
   static final ImageReference TO = RolloutTestEnvironment.NEXT_IMAGE;
@@ -121,6 +124,10 @@ final class BenchCommand implements Callable<Integer> {
     double parallel = parallelRatio();
     figures.add(new Figure("parallel-ratio", parallel, "x", "<= 1.5", parallel <= 1.5,
         "wall time of one batch of 200 with 200 ms real driver calls / 200 ms"));
+
+    double durable = durableOverheadRatio(100_000); // smaller runs measure the disk's latency, not the journal
+    figures.add(new Figure("durable-overhead-ratio", durable, "x", "<= 1.5", durable <= 1.5,
+        "wall time of a fault-free simulate of 100000 instances journalled to a file / in memory"));
 
     return report(figures, out, spec.commandLine().getErr(), !quick);
   }
@@ -457,6 +464,26 @@ final class BenchCommand implements Callable<Integer> {
       runThread.shutdownNow();
       driverTimer.shutdownNow();
     }
+  }
+
+  // ---- durability ----
+
+  /**
+   * Wall time of a fault-free simulation of {@code n} instances journalled to a file store (forced
+   * to disk before each side effect) over the same journalled in memory; best of three of each,
+   * interleaved, after a warm-up of both (this machine's timings wander with its neighbours).
+   */
+  private static double durableOverheadRatio(int n) {
+    Simulation.Builder sim = Simulation.builder().instances(n).seed(1);
+    sim.build().run(); // warms the JIT up, both ways
+    sim.fileJournal(true).build().run();
+    long memory = Long.MAX_VALUE;
+    long file = Long.MAX_VALUE;
+    for (int r = 0; r < 3; r++) {
+      memory = Math.min(memory, sim.fileJournal(false).build().run().wallTime().toNanos());
+      file = Math.min(file, sim.fileJournal(true).build().run().wallTime().toNanos());
+    }
+    return (double) file / memory;
   }
 
   private static String format(double v) {

@@ -59,6 +59,10 @@ final class SimulateCommand implements Callable<Integer> {
       description = "crash the host right after batch K's driver calls; resume from a file journal (default: no crash)")
   private int crashAfterBatch;
 
+  @Option(names = "--file-journal", description = "journal to a file (in a temporary folder) even without a crash, "
+      + "as --crash-after-batch does; the default journals in memory")
+  private boolean fileJournal;
+
   @Option(names = "--json", description = "print JSON instead of the summary (single-set: the final status in the Azure "
       + "shape); the output is one JSON document, the digest line goes to stderr")
   private boolean json;
@@ -68,7 +72,8 @@ final class SimulateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     var given = spec.commandLine().getParseResult();
     if (scenario.equals("multi-region") || scenario.equals("extensions")) {
-      for (String single : List.of("--instances", "--fault-rate", "--zones", "--update-domains", "--crash-after-batch")) {
+      for (String single : List.of("--instances", "--fault-rate", "--zones", "--update-domains", "--crash-after-batch",
+          "--file-journal")) {
         if (given.hasMatchedOption(single)) {
           spec.commandLine().getErr().println("simulate: " + single + " is for the single-set scenario; the "
               + scenario + " scenario has its own fleet (options: --seed, --json"
@@ -112,12 +117,12 @@ final class SimulateCommand implements Callable<Integer> {
     }
     faultRate = faultRate == 0 ? 0 : faultRate; // -0.0 is 0
     Simulation simulation = Simulation.builder().instances(instances).seed(seed).faultRate(faultRate).zones(zones)
-        .updateDomains(updateDomains).crashAfterBatch(crashAfterBatch).build();
+        .updateDomains(updateDomains).crashAfterBatch(crashAfterBatch).fileJournal(fileJournal).build();
     Simulation.Result r;
     try {
       r = simulation.run();
     } catch (UncheckedIOException e) {
-      // --crash-after-batch keeps its file journal in the temporary directory
+      // --crash-after-batch and --file-journal keep their file journal in the temporary directory
       spec.commandLine().getErr().println("simulate: " + e.getMessage()
           + " (--crash-after-batch keeps a journal in the temporary directory; choose another with "
           + "java -Djava.io.tmpdir=DIR -jar ...)");

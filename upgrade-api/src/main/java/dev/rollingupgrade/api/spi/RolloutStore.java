@@ -23,6 +23,14 @@ import java.util.concurrent.CompletionStage;
  * thread, so the run's thread need not block on disk or network. The SDK makes no side effect
  * before the stage completed.
  *
+ * <p><b>Group commit.</b> Decisions that enable no side effect of their own (a verdict, an
+ * upgrade's return, a batch's end) go through {@link #appendDeferred}: a store may hold them
+ * without making them durable at once, and makes them durable with the run's next
+ * {@link #append} at the latest — which always comes before the run's next side effect. So
+ * durability costs one force per side effect, not one per record. A host that stops may lose
+ * deferred decisions made since the last {@link #append}; none of them enabled a side effect, and
+ * a resumed run makes them again from the driver and health.
+ *
  * <p>The record that ends a run ({@link RunRecord#isFinal()}) carries its history entry: the
  * store adds it to the scale set's history in the same write, so a finished run never lacks its
  * history. The SDK ships an in-memory and a file-journal store. Must be thread-safe.
@@ -56,6 +64,20 @@ public interface RolloutStore {
    *     store's failure (the records are then not in the store)
    */
   CompletionStage<Void> append(Lease lease, List<RunRecord> records);
+
+  /**
+   * Appends decisions of the run {@code lease} names that enable no side effect of their own, like
+   * {@link #append} (in sequence, under the lease, all or nothing), except that they need not be
+   * durable when the stage completes: they are durable at the latest once the stage of a later
+   * {@link #append} for the same run has completed. Until then a store may lose them if its
+   * process or host stops (never records of a completed {@link #append}, nor some of a group
+   * without the ones before them). The default makes them durable at once, by {@link #append}.
+   *
+   * @return a stage that completes once {@link #records} returns them; fails as {@link #append}'s
+   */
+  default CompletionStage<Void> appendDeferred(Lease lease, List<RunRecord> records) {
+    return append(lease, records);
+  }
 
   /** Every record of a run, in sequence order; empty for an unknown run. */
   List<RunRecord> records(String runId);

@@ -12,7 +12,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A run's side of the store: its lease, and its decisions appended as one group per side effect,
- * in sequence, under the lease's fencing token. Used on the run's executor only.
+ * in sequence, under the lease's fencing token. Decisions that enable no side effect of their own
+ * go through {@link RolloutStore#appendDeferred}: a durable store forces them with the next group
+ * (group commit). Used on the run's executor only.
  */
 final class RunJournal {
   private final RolloutStore store;
@@ -31,15 +33,19 @@ final class RunJournal {
     this.leaseDuration = leaseDuration;
   }
 
-  /** Appends {@code events}, decided at {@code time}, as one durable group. */
-  CompletionStage<Void> append(List<RunEvent> events, Instant time) {
+  /**
+   * Appends {@code events}, decided at {@code time}, as one group: durable when the stage
+   * completes, or — when they enable no side effect ({@code deferred}) — durable with the next
+   * group that is.
+   */
+  CompletionStage<Void> append(List<RunEvent> events, Instant time, boolean deferred) {
     List<RunRecord> records = new ArrayList<>(events.size());
     for (RunEvent e : events) {
       records.add(EventCodec.encode(runId, sequence + records.size(), time, scaleSetName, e));
     }
     CompletionStage<Void> durable;
     try {
-      durable = store.append(lease, records);
+      durable = deferred ? store.appendDeferred(lease, records) : store.append(lease, records);
     } catch (RuntimeException e) {
       durable = CompletableFuture.failedFuture(e);
     }

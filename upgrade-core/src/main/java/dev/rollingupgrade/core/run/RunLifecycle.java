@@ -88,13 +88,15 @@ abstract class RunLifecycle {
   /**
    * Makes {@code event} durable, applies it to the state, then goes on with {@code then} (the side
    * effect it enables). A store that answers later holds the run's other state changes until then.
+   * A decision that enables no side effect of its own ({@link #enablesSideEffect}) is appended as
+   * deferred: a durable store forces it with the next decision that does (group commit).
    */
   void commit(RunEvent event, Runnable then) {
     if (ending && !(event instanceof RunFinished)) {
       return; // the run ended: answers still coming in decide nothing
     }
     Instant time = now();
-    CompletionStage<Void> durable = journal.append(List.of(event), time);
+    CompletionStage<Void> durable = journal.append(List.of(event), time, !enablesSideEffect(event));
     CompletableFuture<Void> f = durable instanceof CompletableFuture<Void> cf ? cf : null;
     if (f != null && f.isDone()) {
       Throwable failure = f.isCompletedExceptionally() ? f.handle((v, t) -> t).join() : null;
@@ -116,6 +118,18 @@ abstract class RunLifecycle {
     }
     state.apply(event, time);
     then.run();
+  }
+
+  /**
+   * Whether a decision must be durable before the run goes on: it precedes a driver call (a batch
+   * start, a restore), a wait the host may stop in (a pause), an answer to a user (a cancel) or the
+   * run's end; the start and the plan too. A verdict, an upgrade's return and a batch's end enable
+   * nothing of their own: the next decision that does makes them durable with it.
+   */
+  static boolean enablesSideEffect(RunEvent event) {
+    return !(event instanceof RunEvent.UpgradeReturned || event instanceof RunEvent.InstanceSucceeded
+        || event instanceof RunEvent.InstanceFailed || event instanceof RunEvent.RolledBack
+        || event instanceof RunEvent.RollbackFailed || event instanceof RunEvent.BatchFinished);
   }
 
   private void journalFailed(Throwable failure, boolean finalRecord) {

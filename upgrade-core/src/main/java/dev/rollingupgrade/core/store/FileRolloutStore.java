@@ -1,73 +1,88 @@
 package dev.rollingupgrade.core.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
-import dev.rollingupgrade.core.json.AzureJson;
 import dev.rollingupgrade.core.time.SystemScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A durable {@link RolloutStore} in one append-only journal file: one line per record,
- * {@code <crc32 hex> <json>}; a group of records is written and forced to disk
- * ({@code FileChannel.force}) once, before {@link #append}'s stage completes. A run's final record
- * carries its history entry. Holds no secrets: runs journal none.
+ * {@code <crc32 hex> <json>}; each group given to {@link #append} is written and forced to disk
+ * ({@code FileChannel.force}) once, before its stage completes, together with the groups given
+ * to {@link #appendDeferred} since the last force (held, then written with it: group commit). A
+ * run's final record carries its history entry. Holds no secrets: runs journal none.
  *
- * <p>One owner per file: the file lock proves that no other process drives these runs, so leases
- * live in memory (a lease of a process that died with the lock is void) and expire by the clock
- * given to {@link #open(Path, Clock)}.
+ * <p><b>One owner per file.</b> A second store on the journal — in this process (by its real
+ * path, whatever name it is given) or in another (by the OS lock on {@code <journal>.lock}, which
+ * stays next to it) — fails at once, whatever else the process does with the journal file. The
+ * owner proves that no other process drives these runs, so leases live in memory (a lease of a
+ * process that died with the lock is void) and expire by the clock given to {@link #open(Path, Clock)}.
  *
- * <p>Opening the file recovers it: every complete record is read back; a torn last line (the
- * host lost power mid-write: cut short, or its checksum does not match) is ignored, reported by
- * {@link #tornTail()} and cut off before new records are appended. A bad line followed by good
- * ones is corruption, not a torn write, and fails the open. The file is locked for as long as the
- * store is open, so a second store on the same journal — in this process or another — fails at
- * once instead of driving the same instances. Thread-safe; close it to release the lock.
+ * <p><b>Faults.</b> Opening reads the file line by line (a journal of any size opens in the memory
+ * of what it keeps). A last line without its newline is a write cut short by a crash, never
+ * acknowledged: it is ignored, reported by {@link #tornTail()} and cut off. A complete line that is
+ * not a good record is corruption of a record that was on disk: the open fails naming its line
+ * and byte, never drops it. A group whose write fails is cut back off (or, if that fails too, the
+ * store takes no more appends); a journal deleted or replaced under an open store fails every
+ * later append; a record longer than a line may be (512 MiB, what the reader reads back) is
+ * refused. Each failure fails {@link #append}'s stage with the reason, so the run is told.
+ *
+ * <p><b>Compaction.</b> The records of a finished run go once nothing unfinished needs them (a
+ * member run of an unfinished rollout is kept); its history entry stays, as a history line. The
+ * journal is rewritten (atomically) when opened if finished runs' records take 64 MiB or more,
+ * and while open when they take that much and outweigh the rest; until then they stay readable
+ * through {@link #records}. Thread-safe; close it to release the journal.
  */
 public final class FileRolloutStore implements RolloutStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileRolloutStore.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int KEPT_BUFFER_BYTES = 1 << 20;
 
   private final Path path;
-  private final FileChannel channel;
-  private final FileLock lock;
+  private final JournalSettings settings;
+  private final JournalLock lock;
+  private final JournalCodec codec;
   private final InMemoryRolloutStore index;
+  private final Compactor compactor = new Compactor();
   private final TornTail torn;
+  private final JournalWriter writer;
+  private LineBuffer lines = new LineBuffer(4096);
   private boolean closed;
 
-  private FileRolloutStore(Path path, FileChannel channel, FileLock lock, Clock clock) throws IOException {
-    this.index = new InMemoryRolloutStore(clock);
+  private FileRolloutStore(Path path, JournalLock lock, FileChannel channel, Clock clock, JournalSettings settings)
+      throws IOException {
     this.path = path;
-    this.channel = channel;
+    this.settings = settings;
     this.lock = lock;
-    this.torn = recover();
+    this.codec = new JournalCodec(settings.maxLineBytes());
+    this.index = new InMemoryRolloutStore(clock);
+    JournalReader.End end = JournalReader.scan(path, channel, channel.size(), settings.readBufferBytes(),
+        settings.maxLineBytes(), (bytes, from, to, offset, number) -> read(bytes, from, to));
+    this.torn = end.torn();
+    if (torn != null) {
+      LOG.warn("journal {}: ignoring a torn last record at byte {} ({} bytes, {})", path, torn.offset(),
+          torn.length(), torn.problem());
+      channel.truncate(end.goodBytes());
+      channel.force(false);
+    }
+    this.writer = new JournalWriter(lock.journal(), path, channel, end.goodBytes(), settings.writeTarget());
+    if (compactor.worthOnOpen(settings.compactAtBytes())) {
+      compact();
+    }
   }
 
   /**
@@ -87,32 +102,58 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
    * @throws UncheckedIOException if the file cannot be read or written
    */
   public static FileRolloutStore open(Path path, Clock clock) {
+    return open(path, clock, JournalSettings.DEFAULTS);
+  }
+
+  /** {@link #open(Path, Clock)} with other sizes or a failing channel, for tests. */
+  static FileRolloutStore open(Path path, Clock clock, JournalSettings settings) {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(clock, "clock");
+    JournalLock lock;
+    try {
+      lock = JournalLock.acquire(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open journal " + path + ": " + e.getMessage(), e);
+    }
     FileChannel channel = null;
     try {
-      Path parent = path.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new IllegalStateException("journal " + path + " is in use by another store (in this or another process): "
-            + "only one may drive its runs; stop the other one or resume the runs there");
-      }
-      return new FileRolloutStore(path, channel, lock, clock);
+      Compactor.clean(lock.journal());
+      channel = FileChannel.open(lock.journal(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+      lock.lockJournal(path, channel);
+      return new FileRolloutStore(path, lock, channel, clock, settings);
     } catch (IOException e) {
       closeQuietly(channel);
+      lock.release();
       throw new UncheckedIOException("cannot open journal " + path + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       closeQuietly(channel);
+      lock.release();
       throw e;
+    }
+  }
+
+  /** Applies one complete line of the journal being opened. */
+  private void read(byte[] bytes, int from, int to) throws JournalCodec.BadLine {
+    JournalCodec.Line line = codec.read(bytes, from, to);
+    long length = to - from + 1L;
+    if (line.record() == null) {
+      index.addLegacyHistory(line.scaleSet(), line.entry());
+      compactor.kept(length);
+      return;
+    }
+    RunRecord record = line.record();
+    if (!compactor.forgotten(record.runId())) {
+      try {
+        index.add(record.runId(), List.of(record));
+      } catch (IllegalArgumentException e) {
+        throw new JournalCodec.BadLine("unreadable record: " + e.getMessage());
+      }
+    }
+    compactor.recorded(record, length);
+    if (record.isFinal() && compactor.worthOnOpen(settings.compactAtBytes())) {
+      // the journal will be compacted once read: what it drops need not be kept meanwhile
+      compactor.takeDroppable().forEach(index::forget);
     }
   }
 
@@ -141,46 +182,78 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
     index.release(lease);
   }
 
-  /** Writes the group as consecutive lines with one force, then indexes it. */
+  /** Writes the group as consecutive lines with one force (covering the deferred groups before it), then indexes it. */
   @Override
   public synchronized CompletionStage<Void> append(Lease lease, List<RunRecord> records) {
+    return write(lease, records, true);
+  }
+
+  /**
+   * Indexes the group and holds its lines, to be written and forced with the next {@link #append}
+   * (group commit) — or written once 16 KiB are held. A process that dies loses at most those
+   * held lines; a host that loses power, what was written since the last force.
+   */
+  @Override
+  public synchronized CompletionStage<Void> appendDeferred(Lease lease, List<RunRecord> records) {
+    return write(lease, records, false);
+  }
+
+  private CompletionStage<Void> write(Lease lease, List<RunRecord> records, boolean force) {
     try {
+      if (closed) {
+        throw new IllegalStateException("journal " + path + " is closed");
+      }
       index.checkLease(lease);
       long expected = index.nextSequence(lease.runId());
-      StringBuilder lines = new StringBuilder();
-      for (RunRecord record : records) {
+      lines.truncate(0);
+      long[] lengths = new long[records.size()];
+      boolean ends = false;
+      for (int i = 0; i < records.size(); i++) {
+        RunRecord record = records.get(i);
         if (!record.runId().equals(lease.runId()) || record.sequence() != expected++) {
           throw new IllegalArgumentException("run " + lease.runId() + ": record " + record.runId() + "/"
               + record.sequence() + " out of sequence, expected " + (expected - 1));
         }
-        lines.append(line(toJson(record)));
+        lengths[i] = codec.write(record, lines);
+        ends |= record.isFinal();
       }
-      write(lines.toString());
+      writer.append(lines.bytes(), lines.size(), force || ends);
       index.add(lease.runId(), records);
+      for (int i = 0; i < records.size(); i++) {
+        compactor.recorded(records.get(i), lengths[i]);
+      }
+      if (ends && compactor.worthWhileOpen(settings.compactAtBytes())) {
+        compact(); // the group is durable already: a failed compaction fails nothing
+      }
       return CompletableFuture.completedFuture(null);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    } finally {
+      if (lines.capacity() > KEPT_BUFFER_BYTES) {
+        lines = new LineBuffer(4096); // a huge plan passed: do not keep its buffer
+      }
     }
   }
 
-  private static ObjectNode toJson(RunRecord record) {
-    ObjectNode line = MAPPER.createObjectNode();
-    line.put("type", "record");
-    line.put("run", record.runId());
-    line.put("seq", record.sequence());
-    line.put("time", record.time().toString());
-    line.put("kind", record.kind());
-    ObjectNode attributes = line.putObject("attrs");
-    record.attributes().forEach(attributes::put);
-    record.outcome().ifPresent(o -> {
-      line.put("scaleSet", o.scaleSetName());
-      try {
-        line.set("history", MAPPER.readTree(AzureJson.write(o.historyEntry())));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("a history entry always writes valid JSON", e);
-      }
-    });
-    return line;
+  /** Rewrites the journal without the runs nothing needs any more; their history stays. */
+  private void compact() {
+    long before = writer.end();
+    FileChannel fresh = null;
+    try {
+      List<String> dropped = compactor.droppableRuns();
+      long size = compactor.rewrite(lock.journal(), writer.channel(), before, codec, settings.readBufferBytes());
+      fresh = FileChannel.open(lock.journal(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+      lock.lockJournal(path, fresh);
+      writer.replaced(fresh, size);
+      dropped.forEach(index::forget);
+      LOG.info("journal {} compacted from {} to {} bytes: the records of finished runs went, their history stayed",
+          path, before, size);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(fresh);
+      compactor.postpone();
+      LOG.warn("journal {}: compaction failed ({}); it keeps the records of finished runs for now", path,
+          e.getMessage(), e);
+    }
   }
 
   @Override
@@ -198,7 +271,7 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
     return index.history(scaleSetName);
   }
 
-  /** Releases the lock and closes the file. */
+  /** Closes the file and releases the journal for another store. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -206,135 +279,12 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
     }
     closed = true;
     try {
-      lock.release();
-    } catch (IOException e) {
-      LOG.warn("could not release the lock of {}", path, e);
+      writer.forceDeferred();
+    } catch (RuntimeException e) {
+      LOG.warn("journal {}: the deferred records could not be forced to disk on close", path, e);
     }
-    closeQuietly(channel);
-  }
-
-  private static String line(JsonNode json) {
-    String body = json.toString();
-    return crc(body.getBytes(StandardCharsets.UTF_8)) + " " + body + "\n";
-  }
-
-  private void write(String lines) {
-    if (closed) {
-      throw new IllegalStateException("journal " + path + " is closed");
-    }
-    long start = -1;
-    try {
-      start = channel.position();
-      ByteBuffer buffer = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(false); // durable before the decision's side effect
-    } catch (IOException e) {
-      cutBackTo(start); // a failed group leaves nothing behind: later groups must follow a whole line
-      throw new UncheckedIOException("cannot write journal " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void cutBackTo(long offset) {
-    if (offset < 0) {
-      return;
-    }
-    try {
-      channel.truncate(offset);
-      channel.position(offset);
-    } catch (IOException again) {
-      closed = true; // the file may end in a partial line: refuse every later append
-      LOG.error("journal {}: a failed write could not be cut back to byte {}; the store takes no more appends",
-          path, offset, again);
-    }
-  }
-
-  /** Reads every complete record; cuts off a torn last line. */
-  private TornTail recover() throws IOException {
-    long size = channel.size();
-    byte[] bytes = new byte[(int) Math.min(size, Integer.MAX_VALUE)];
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    channel.position(0);
-    while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-      // read it all
-    }
-    long good = 0;
-    int lineNumber = 0;
-    int start = 0;
-    TornTail tail = null;
-    while (start < bytes.length) {
-      lineNumber++;
-      int end = indexOf(bytes, (byte) '\n', start);
-      boolean complete = end >= 0;
-      int stop = complete ? end : bytes.length;
-      String problem = complete ? apply(new String(bytes, start, stop - start, StandardCharsets.UTF_8)) : "cut short";
-      if (problem == null) {
-        good = stop + 1;
-        start = stop + 1;
-        continue;
-      }
-      boolean last = !complete || stop + 1 >= bytes.length;
-      if (!last) {
-        throw new IllegalStateException("journal " + path + " is corrupt at line " + lineNumber + " (byte " + start
-            + "): " + problem + "; records follow, so this is not a torn write");
-      }
-      tail = new TornTail(start, bytes.length - start, problem);
-      LOG.warn("journal {}: ignoring a torn last record at byte {} ({} bytes, {})", path, start, tail.length(), problem);
-      break;
-    }
-    channel.truncate(good);
-    channel.position(good);
-    if (tail != null) {
-      channel.force(false);
-    }
-    return tail;
-  }
-
-  /** Applies one line to the index; returns what is wrong with it, or null. */
-  private String apply(String line) {
-    int space = line.indexOf(' ');
-    if (space <= 0) {
-      return "no checksum";
-    }
-    String body = line.substring(space + 1);
-    if (!line.substring(0, space).equals(crc(body.getBytes(StandardCharsets.UTF_8)))) {
-      return "checksum mismatch";
-    }
-    try {
-      JsonNode json = MAPPER.readTree(body);
-      if (json.path("type").asText().equals("history")) { // journals of 0.1, before history rode on the final record
-        index.addLegacyHistory(json.path("scaleSet").asText(), AzureJson.readHistoryEntry(json.get("entry").toString()));
-        return null;
-      }
-      Map<String, String> attributes = new LinkedHashMap<>();
-      json.path("attrs").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
-      Optional<RunRecord.Outcome> outcome = json.has("history")
-          ? Optional.of(new RunRecord.Outcome(json.path("scaleSet").asText(),
-              AzureJson.readHistoryEntry(json.get("history").toString())))
-          : Optional.empty();
-      String run = json.path("run").asText();
-      index.add(run, List.of(new RunRecord(run, json.path("seq").asLong(), Instant.parse(json.path("time").asText()),
-          json.path("kind").asText(), attributes, outcome)));
-      return null;
-    } catch (JsonProcessingException | RuntimeException e) {
-      return "unreadable record: " + e.getMessage();
-    }
-  }
-
-  private static int indexOf(byte[] bytes, byte b, int from) {
-    for (int i = from; i < bytes.length; i++) {
-      if (bytes[i] == b) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static String crc(byte[] body) {
-    CRC32 crc = new CRC32();
-    crc.update(body);
-    return String.format("%08x", crc.getValue());
+    writer.close();
+    lock.release();
   }
 
   private static void closeQuietly(FileChannel channel) {
@@ -352,7 +302,7 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
    *
    * @param offset byte offset where the torn record starts
    * @param length its length in bytes
-   * @param problem why it was not read: {@code cut short}, {@code checksum mismatch}, ...
+   * @param problem why it was not read: {@code cut short}
    */
   public record TornTail(long offset, long length, String problem) {}
 }

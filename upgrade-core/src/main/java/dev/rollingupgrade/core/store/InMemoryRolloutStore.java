@@ -21,8 +21,8 @@ import java.util.concurrent.CompletionStage;
  * A {@link RolloutStore} in memory: nothing survives the process, so runs cannot be resumed after
  * a crash. The default when no store is given; fine for tests and short-lived tools. Leases
  * expire by the clock it is given (the system clock by default; the testkit passes its virtual
- * clock). Checks that each run's records come in sequence without gaps. Appends complete at once.
- * Thread-safe.
+ * clock). Checks that each run's records come in sequence without gaps. Appends complete at once,
+ * deferred ones ({@link #appendDeferred}) alike. Thread-safe.
  */
 public final class InMemoryRolloutStore implements RolloutStore {
   private final Map<String, List<Entry>> runs = new LinkedHashMap<>();
@@ -133,6 +133,11 @@ public final class InMemoryRolloutStore implements RolloutStore {
   /** A history entry read from a journal written before history rode on the final record. */
   synchronized void addLegacyHistory(String scaleSetName, UpgradeHistoryEntry entry) {
     history.computeIfAbsent(scaleSetName, k -> new ArrayList<>()).add(0, entry);
+  }
+
+  /** Drops the records of {@code runId} (a finished run compacted away); its history stays. */
+  synchronized void forget(String runId) {
+    runs.remove(runId);
   }
 
   /** The sequence number the next record of {@code runId} must have. */

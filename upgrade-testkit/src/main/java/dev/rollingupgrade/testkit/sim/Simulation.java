@@ -62,9 +62,11 @@ public final class Simulation {
   private final double faultRate;
   private final RollingUpgradePolicy policy;
   private final int crashAfterBatch;
+  private final boolean fileJournal;
 
   private Simulation(Builder b) {
     this.crashAfterBatch = b.crashAfterBatch;
+    this.fileJournal = b.fileJournal;
     this.instances = b.instances;
     this.zones = b.zones;
     this.updateDomains = b.updateDomains;
@@ -79,7 +81,8 @@ public final class Simulation {
   }
 
   /**
-   * Runs the simulation to its end. With {@link Builder#crashAfterBatch(int)} the run's file
+   * Runs the simulation to its end. With {@link Builder#crashAfterBatch(int)} or
+   * {@link Builder#fileJournal(boolean)} the run's file
    * journal lives in a new directory under {@code java.io.tmpdir}, deleted afterwards whatever
    * happens.
    *
@@ -100,7 +103,7 @@ public final class Simulation {
     RolloutInvariants invariants = RolloutInvariants.before(set, fleet);
     RunRecorder recorder = new RunRecorder(fleet);
     Path journalDir = null;
-    if (crashAfterBatch > 0) {
+    if (crashAfterBatch > 0 || fileJournal) {
       try {
         journalDir = Files.createTempDirectory("rolling-upgrade-sim");
       } catch (IOException e) {
@@ -230,8 +233,18 @@ public final class Simulation {
     private double faultRate;
     private RollingUpgradePolicy policy = RollingUpgradePolicy.defaults();
     private int crashAfterBatch;
+    private boolean fileJournal;
 
     private Builder() {}
+
+    /**
+     * Journals the run to a file store in a temporary folder (deleted afterwards) even without a
+     * crash, as a crash always does; the default journals in memory. What the durable journal costs.
+     */
+    public Builder fileJournal(boolean file) {
+      this.fileJournal = file;
+      return this;
+    }
 
     /**
      * Crashes the host right after batch {@code k}'s driver calls were issued, before their health
