@@ -58,6 +58,31 @@ class FreshJvmTest {
     BadInputTest.assertNoStackTrace(run.err());
   }
 
+  /**
+   * Issue 17 (and its review): a full temporary directory was a faulted "simulation" with broken
+   * invariants and exit 1. Needs a small tmpfs, so it runs only where this process may mount one (root).
+   */
+  @Test
+  void aCrashSimulationOnAFullDiskExitsTwoSayingSoAndLeavesNothing() throws Exception {
+    Path small = Files.createDirectory(dir.resolve("small"));
+    assumeTrue(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString())
+        .redirectErrorStream(true).start().waitFor() == 0, "cannot mount a tmpfs here");
+    try {
+      Files.write(small.resolve("fill"), new byte[56 * 1024]);
+      CliProcess.Result run = CliProcess.run(dir, List.of("-Djava.io.tmpdir=" + small), null,
+          "simulate", "--instances", "2000", "--seed", "1", "--crash-after-batch", "50");
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).contains("simulate: the simulation's journal failed:").contains("No space left on device");
+      BadInputTest.assertNoStackTrace(run.err());
+      try (Stream<Path> left = Files.list(small)) {
+        assertThat(left.map(p -> p.getFileName().toString())).containsExactly("fill");
+      }
+    } finally {
+      new ProcessBuilder("umount", small.toString()).start().waitFor();
+    }
+  }
+
   @Test
   void aCrashSimulationCleansUpItsJournal() throws IOException {
     Path tmp = Files.createDirectory(dir.resolve("tmp"));

@@ -8,6 +8,8 @@ import dev.rollingupgrade.api.UpgradeMode;
 import dev.rollingupgrade.api.UpgradePolicy;
 import dev.rollingupgrade.api.VirtualMachineProfile;
 import dev.rollingupgrade.api.event.UpgradeEventType;
+import dev.rollingupgrade.api.status.ApiError;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.RollingUpgradeStatus;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
@@ -114,7 +116,14 @@ public final class Simulation {
     RolloutStore[] stores = {null};
     try {
       stores[0] = journalDir == null ? new InMemoryRolloutStore() : FileRolloutStore.open(journalDir.resolve("journal.log"));
-      return run(clock, fleet, set, invariants, recorder, stores);
+      Result result = run(clock, fleet, set, invariants, recorder, stores);
+      var error = result.status().error();
+      if (journalDir != null && error.flatMap(ApiError::code).orElse("").equals(RollingUpgradeErrorCodes.INTERNAL)) {
+        // the run stopped because its journal could not be written (a full disk): no simulation result
+        throw new UncheckedIOException("the simulation's journal failed: " + error.get().message().orElse(""),
+            new IOException(error.get().message().orElse("")));
+      }
+      return result;
     } catch (CompletionException e) {
       if (e.getCause() instanceof UncheckedIOException io) {
         throw new UncheckedIOException("the simulation's journal failed: " + io.getMessage(), io.getCause());
