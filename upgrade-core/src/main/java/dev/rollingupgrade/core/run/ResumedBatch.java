@@ -95,7 +95,11 @@ final class ResumedBatch {
   private void checkThroughDriver(int i) {
     RunState state = run.state;
     Instant batchStart = state.batches.get(state.batches.size() - 1).start();
-    run.reads.settle(state.id(i), batchStart.plus(run.callTimeout), (instance, failure) -> {
+    Instant deadline = batchStart.plus(run.callTimeout);
+    // a deadline that passed while the host was down (its verdict deferred and lost) must not make a
+    // settled instance a timeout: the driver still gets one health-call timeout to say what it runs
+    Instant giveUp = deadline.isAfter(run.now()) ? deadline : run.now().plus(state.settings.healthCallTimeout());
+    run.reads.settle(state.id(i), giveUp, (instance, failure) -> {
       var found = InFlightReconciliation.upgrade(instance, failure, failure == null && run.action.atTarget(instance));
       switch (found) {
         case TIMED_OUT -> run.instanceFailed(i, UPGRADE_TIMED_OUT, "the upgrade did not complete within "

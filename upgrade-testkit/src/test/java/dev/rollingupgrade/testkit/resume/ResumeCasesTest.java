@@ -105,6 +105,79 @@ class ResumeCasesTest {
     assertThat(end.rollbackInfo().orElseThrow().successfullyRolledbackInstanceCount()).isEqualTo(1);
   }
 
+  /**
+   * Review of issue 15: a verdict is a deferred record (group commit), so a host may die with an
+   * upgrade landed and no answer recorded. Resumed after the call timeout, the instance must be
+   * found upgraded and healthy, not timed out (and rolled back), also with a driver whose
+   * {@code whenSettled} answers a moment later (a real cloud's does: it asks over the network).
+   */
+  @Test
+  void anUpgradeThatLandedWithItsVerdictLostIsFoundUpgradedLongAfter() {
+    ResumeFixture f = new ResumeFixture(10, RollingUpgradePolicy.defaults());
+    // records: 1 RUN_STARTED, 2 PLANNED, 3 BATCH_STARTED, 4 the first answer of batch 1: the host dies writing it
+    var store = dev.rollingupgrade.testkit.crash.CrashingStore.before(new InMemoryRolloutStore(), 4);
+    assertThat(f.start(store)).isTrue();
+    String id = f.run.runId();
+    f.run.abandon(); // the host is gone
+    f.clock.advanceBy(Duration.ofHours(2)); // far past the 20 minute call timeout; the upgrade finished meanwhile
+    f.run = RolloutRecovery.of(store).driver(new SlowToSettle(f)).health(f.fleet).scheduler(f.clock)
+        .models(name -> f.scaleSet).listener(f.recorder).resume(id);
+    f.recorder.watch(f.run);
+    f.clock.runUntilIdle();
+    UpgradeHistoryEntry end = f.run.completion().toCompletableFuture().join();
+    assertThat(f.recorder.events()).noneMatch(e -> e.type() == UpgradeEventType.INSTANCE_FAILED);
+    assertThat(end.runningStatus().orElseThrow().code()).contains(RollingUpgradeStatusCode.COMPLETED);
+    assertThat(end.progress().orElseThrow().successfulInstanceCount()).isEqualTo(10);
+  }
+
+  /** The fake fleet, but {@code whenSettled} answers one virtual second after it is asked. */
+  private record SlowToSettle(ResumeFixture f) implements dev.rollingupgrade.api.spi.InstanceDriver {
+    @Override
+    public java.util.concurrent.CompletionStage<List<dev.rollingupgrade.api.Instance>> listInstances(String set) {
+      return f.fleet.listInstances(set);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<dev.rollingupgrade.api.Instance> getInstance(String set, String id) {
+      return f.fleet.getInstance(set, id);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> replaceOsDisk(String set, String id,
+        dev.rollingupgrade.api.ImageReference image, List<Extension> extensions) {
+      return f.fleet.replaceOsDisk(set, id, image, extensions);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> restorePreviousOsDisk(String set, String id) {
+      return f.fleet.restorePreviousOsDisk(set, id);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> setExtensionVersion(String set, String id, Extension e, String v) {
+      return f.fleet.setExtensionVersion(set, id, e, v);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> applyLatestModel(String set, String id) {
+      return f.fleet.applyLatestModel(set, id);
+    }
+
+    @Override
+    public java.util.Optional<java.util.concurrent.CompletionStage<dev.rollingupgrade.api.Instance>> whenSettled(
+        String set, String id) {
+      var answer = new java.util.concurrent.CompletableFuture<dev.rollingupgrade.api.Instance>();
+      f.clock.schedule(Duration.ofSeconds(1), () -> f.fleet.getInstance(set, id).whenComplete((i, e) -> {
+        if (e != null) {
+          answer.completeExceptionally(e);
+        } else {
+          answer.complete(i);
+        }
+      }));
+      return java.util.Optional.of(answer);
+    }
+  }
+
   @Test
   void everyUnfinishedRunIsResumedInOneCall() {
     ResumeFixture f = new ResumeFixture(10, RollingUpgradePolicy.defaults());
