@@ -313,9 +313,11 @@ public final class UpgradeMetrics implements UpgradeListener {
           .tags(tags).register(registry);
       batchDuration = Timer.builder(BATCH_DURATION).description("from a batch's start to its end").tags(tags)
           .register(registry);
-      Gauge.builder(INSTANCES_IN_FLIGHT, inFlight, AtomicInteger::get)
-          .description("instances whose upgrade started and that have no verdict yet").tags(tags).strongReference(true)
-          .register(registry);
+      if (registry.find(INSTANCES_IN_FLIGHT).tags(tags).gauge() == null) { // another instance may have: it is shared
+        Gauge.builder(INSTANCES_IN_FLIGHT, inFlight, AtomicInteger::get)
+            .description("instances whose upgrade started and that have no verdict yet").tags(tags).strongReference(true)
+            .register(registry);
+      }
     }
   }
 
