@@ -197,7 +197,7 @@ final class Compactor {
       out.write('\n');
     } else if (head.seq() == run.finalSequence) {
       JsonNode json = codec.parse(bytes, from, to);
-      codec.writeHistory(json.path("scaleSet").asText(), json.get("history"), out);
+      codec.writeHistory(json.path("scaleSet").asText(), head.run(), json.get("history"), out);
     }
   }
 

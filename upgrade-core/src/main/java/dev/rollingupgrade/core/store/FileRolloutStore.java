@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -58,6 +60,8 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
   private final JournalCodec codec;
   private final InMemoryRolloutStore index;
   private final Compactor compactor = new Compactor();
+  /** Runs that ended and whose records were (or are about to be) compacted away: their ids stay taken. */
+  private final Set<String> compactedRuns = new HashSet<>(); // lookups only
   private final TornTail torn;
   private final JournalWriter writer;
   private LineBuffer lines = new LineBuffer(4096);
@@ -80,8 +84,11 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
       channel.force(false);
     }
     this.writer = new JournalWriter(lock.journal(), path, channel, end.goodBytes(), settings.writeTarget());
-    if (compactor.worthOnOpen(settings.compactAtBytes())) {
-      compact();
+    if (compactor.worthOnOpen(settings.compactAtBytes()) && !compact()) {
+      // finished runs were let go while reading, to open in bounded memory: without the rewrite
+      // the file still holds them, and their ids could be taken again
+      throw new UncheckedIOException(new IOException("journal " + path + " needs compacting to open and "
+          + "compacting failed (see the log): free disk space and open it again"));
     }
   }
 
@@ -139,6 +146,9 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
     long length = to - from + 1L;
     if (line.record() == null) {
       index.addLegacyHistory(line.scaleSet(), line.entry());
+      if (line.endedRun() != null) {
+        compactedRuns.add(line.endedRun());
+      }
       compactor.kept(length);
       return;
     }
@@ -153,7 +163,10 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
     compactor.recorded(record, length);
     if (record.isFinal() && compactor.worthOnOpen(settings.compactAtBytes())) {
       // the journal will be compacted once read: what it drops need not be kept meanwhile
-      compactor.takeDroppable().forEach(index::forget);
+      for (String run : compactor.takeDroppable()) {
+        index.forget(run);
+        compactedRuns.add(run);
+      }
     }
   }
 
@@ -204,6 +217,10 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
         throw new IllegalStateException("journal " + path + " is closed");
       }
       index.checkLease(lease);
+      if (compactedRuns.contains(lease.runId())) {
+        throw new IllegalArgumentException("run " + lease.runId() + " already ran to its end in journal " + path
+            + " (its records were compacted away; its history stays): give the new run another id");
+      }
       long expected = index.nextSequence(lease.runId());
       lines.truncate(0);
       long[] lengths = new long[records.size()];
@@ -236,7 +253,7 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
   }
 
   /** Rewrites the journal without the runs nothing needs any more; their history stays. */
-  private void compact() {
+  private boolean compact() {
     long before = writer.end();
     FileChannel fresh = null;
     try {
@@ -246,13 +263,16 @@ public final class FileRolloutStore implements RolloutStore, AutoCloseable {
       lock.lockJournal(path, fresh);
       writer.replaced(fresh, size);
       dropped.forEach(index::forget);
+      compactedRuns.addAll(dropped);
       LOG.info("journal {} compacted from {} to {} bytes: the records of finished runs went, their history stayed",
           path, before, size);
+      return true;
     } catch (IOException | RuntimeException e) {
       closeQuietly(fresh);
       compactor.postpone();
       LOG.warn("journal {}: compaction failed ({}); it keeps the records of finished runs for now", path,
           e.getMessage(), e);
+      return false;
     }
   }
 

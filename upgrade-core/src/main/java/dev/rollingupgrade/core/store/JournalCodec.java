@@ -47,7 +47,8 @@ final class JournalCodec {
   }
 
   /** What a line holds: a record, or (record null) a history entry of {@code scaleSet}. */
-  record Line(RunRecord record, String scaleSet, UpgradeHistoryEntry entry) {}
+  /** A record, or a history line (with the id of the run it ended, when compaction wrote it). */
+  record Line(RunRecord record, String scaleSet, UpgradeHistoryEntry entry, String endedRun) {}
 
   /** The first fields of a record line, read without the rest: enough to decide whether to keep it. */
   record Head(String run, long seq) {}
@@ -245,13 +246,14 @@ final class JournalCodec {
   }
 
   /** Writes a history line: the entry {@code entry} (Azure JSON) of a scale set, kept when its run is compacted away. */
-  int writeHistory(String scaleSet, JsonNode entry, LineBuffer out) {
+  int writeHistory(String scaleSet, String run, JsonNode entry, LineBuffer out) {
     int start = out.size();
     out.write(HEX, 0, 9);
     try (JsonGenerator g = WRITER.getFactory().createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("type", "history");
       g.writeStringField("scaleSet", scaleSet);
+      g.writeStringField("run", run); // the id stays taken once its records are gone
       g.writeFieldName("entry");
       WRITER.writeTree(g, entry);
       g.writeEndObject();
@@ -316,11 +318,12 @@ final class JournalCodec {
         }
       }
       if (type.equals("history")) {
-        return new Line(null, scaleSet, AzureJson.readHistoryEntry(String.valueOf(history)));
+        return new Line(null, scaleSet, AzureJson.readHistoryEntry(String.valueOf(history)), run.isEmpty() ? null : run);
       }
       Optional<RunRecord.Outcome> outcome = history == null ? Optional.empty()
           : Optional.of(new RunRecord.Outcome(scaleSet, AzureJson.readHistoryEntry(history.toString())));
-      return new Line(new RunRecord(run, seq, Instant.parse(String.valueOf(time)), kind, attributes, outcome), null, null);
+      return new Line(new RunRecord(run, seq, Instant.parse(String.valueOf(time)), kind, attributes, outcome), null, null,
+          null);
     } catch (IOException | RuntimeException e) {
       throw new BadLine("unreadable record: " + e.getMessage());
     }

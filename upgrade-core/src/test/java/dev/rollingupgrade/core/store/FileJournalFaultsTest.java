@@ -372,6 +372,72 @@ class FileJournalFaultsTest {
     }
   }
 
+  /** Review of issue 15: compaction made a finished run's id free again, so a caller could run it twice. */
+  @Test
+  void theIdOfARunCompactedAwayStaysTakenAlsoAfterReopening() throws IOException {
+    String big = "x".repeat(20_000);
+    try (FileRolloutStore store = FileRolloutStore.open(journal())) {
+      append(store, record("a", 0, "RUN_STARTED", "scaleSet", "web", "model", big), finished("a", 1, "web", entry(1)));
+      append(store, record("b", 0, "RUN_STARTED", "scaleSet", "api"));
+    }
+    JournalSettings eager = JournalSettings.DEFAULTS.withCompactAtBytes(1);
+    try (FileRolloutStore store = FileRolloutStore.open(journal(), CLOCK, eager)) {
+      assertThat(store.records("a")).isEmpty(); // compacted away
+      assertThat(appendFailure(store, record("a", 0, "RUN_STARTED", "scaleSet", "web")))
+          .hasMessageContaining("run a already ran to its end").hasMessageContaining("give the new run another id");
+    }
+    try (FileRolloutStore store = FileRolloutStore.open(journal())) { // nothing to compact now: read from the file
+      assertThat(appendFailure(store, record("a", 0, "RUN_STARTED", "scaleSet", "web")))
+          .hasMessageContaining("run a already ran to its end");
+      assertThat(store.history("web")).containsExactly(entry(1));
+      assertThat(appendFailure(store, record("c", 0, "RUN_STARTED", "scaleSet", "web"))).isNull();
+    }
+  }
+
+  /**
+   * Review of issue 15: opening let finished runs go while reading (to open in bounded memory); when
+   * the compaction that followed failed (a full disk), the file still held them but their ids were
+   * free, and a new run under one of them was lost on the next open. Now the open fails instead.
+   * Needs a small tmpfs, so it runs only where this process may mount one (root).
+   */
+  @Test
+  void anOpenWhoseCompactionFailsFailsAndTheJournalOpensOnceThereIsSpace() throws Exception {
+    Path small = Files.createDirectory(dir.resolve("small"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs",
+        small.toString()).redirectErrorStream(true).start().waitFor() == 0, "cannot mount a tmpfs here");
+    try {
+      Path journal = small.resolve("journal.log");
+      String big = "x".repeat(100_000);
+      try (FileRolloutStore store = FileRolloutStore.open(journal)) {
+        append(store, record("a", 0, "RUN_STARTED", "scaleSet", "web", "model", big), finished("a", 1, "web", entry(1)));
+        append(store, record("b", 0, "RUN_STARTED", "scaleSet", "api"));
+      }
+      Path filler = small.resolve("filler");
+      try (FileChannel fill = FileChannel.open(filler, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        ByteBuffer chunk = ByteBuffer.allocate(4096);
+        while (true) {
+          chunk.clear();
+          fill.write(chunk);
+        }
+      } catch (IOException full) {
+        // the disk is full now
+      }
+      JournalSettings eager = JournalSettings.DEFAULTS.withCompactAtBytes(1);
+      assertThatThrownBy(() -> FileRolloutStore.open(journal, CLOCK, eager)).isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("needs compacting to open and compacting failed");
+      Files.delete(filler);
+      try (FileRolloutStore store = FileRolloutStore.open(journal, CLOCK, eager)) {
+        assertThat(store.unfinishedRuns()).containsExactly("b");
+        assertThat(store.history("web")).containsExactly(entry(1));
+        assertThat(appendFailure(store, record("a", 0, "RUN_STARTED", "scaleSet", "web")))
+            .hasMessageContaining("run a already ran to its end");
+      }
+    } finally {
+      new ProcessBuilder("umount", small.toString()).start().waitFor();
+    }
+  }
+
   @Test
   void finishedRunsStayReadableUntilTheyOutweighTheThreshold() {
     writeFinishedRuns(3, 1_000);
