@@ -1,6 +1,5 @@
 package dev.rollingupgrade.samples;
 
-import dev.rollingupgrade.core.json.JsonFile;
 import dev.rollingupgrade.api.HealthState;
 import dev.rollingupgrade.api.Instance;
 import dev.rollingupgrade.api.PowerState;
@@ -8,8 +7,10 @@ import dev.rollingupgrade.api.ProvisioningState;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.validation.InvalidModelException;
+import dev.rollingupgrade.api.validation.Violation;
 import dev.rollingupgrade.core.auto.PhasePlanner;
 import dev.rollingupgrade.core.json.AzureJson;
+import dev.rollingupgrade.core.json.JsonFile;
 import dev.rollingupgrade.core.json.JsonSyntaxException;
 import dev.rollingupgrade.core.plan.Batch;
 import dev.rollingupgrade.core.plan.BatchPlanner;
@@ -190,7 +191,13 @@ final class PlanCommand implements Callable<Integer> {
         || crossZone || prioritizeUnhealthy || ignoreUpdateDomains) {
       throw new BadArgument("with --file the policy and fleet come from the files; drop the synthetic-fleet options");
     }
-    ScaleSet set = parse("--file", file, AzureJson::readScaleSet);
+    PrintWriter err = TerminalText.safe(spec.commandLine().getErr());
+    ScaleSet set = parse("--file", file, json -> {
+      for (Violation unknown : AzureJson.unknownFields(json)) { // a typo must not fall back to a default unseen
+        err.println("warning: --file " + file + ": " + unknown);
+      }
+      return AzureJson.readScaleSet(json);
+    });
     List<Instance> vms = parse("--instances-file", instancesFile, AzureJson::readInstances);
     List<InstanceSnapshot> fleet = new ArrayList<>(vms.size());
     for (Instance vm : vms) {

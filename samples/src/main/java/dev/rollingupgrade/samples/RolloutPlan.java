@@ -1,9 +1,9 @@
 package dev.rollingupgrade.samples;
 
-import dev.rollingupgrade.core.json.JsonFile;
 import dev.rollingupgrade.core.auto.PhasePlan;
 import dev.rollingupgrade.core.auto.PhasePlanner;
 import dev.rollingupgrade.core.auto.RegionPairs;
+import dev.rollingupgrade.core.json.JsonFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.rollingupgrade.samples;
 
-import dev.rollingupgrade.core.json.JsonFile;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.ServiceFabricDurability;
@@ -14,6 +13,7 @@ import dev.rollingupgrade.core.extension.ExtensionUpgradeRequirements;
 import dev.rollingupgrade.core.extension.SupportedExtensions;
 import dev.rollingupgrade.core.extension.SupportedExtensions.ExtensionType;
 import dev.rollingupgrade.core.json.AzureJson;
+import dev.rollingupgrade.core.json.JsonFile;
 import dev.rollingupgrade.core.json.JsonSyntaxException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,11 +22,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code validate FILE}: a preflight of a scale set model (Azure JSON) before upgrades are

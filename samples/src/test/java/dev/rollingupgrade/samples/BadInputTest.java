@@ -286,6 +286,10 @@ class BadInputTest {
     // free-form parts (an extension's settings) may hold anything
     assertThat(run("validate", SUPPORTED, EXAMPLE)).isZero();
     assertThat(err.toString()).isEmpty();
+    // review of issue 17: plan --file warns too (it plans with the default the typo left)
+    assertThat(run("plan", "--file", f.toString(), "--instances-file", INSTANCES)).isZero();
+    assertThat(err.toString().lines()).hasSize(2).allMatch(l -> l.startsWith("warning: --file " + f + ": "))
+        .anyMatch(l -> l.contains("maxBatchInstancePerc: unknown field, ignored; did you mean maxBatchInstancePercent?"));
   }
 
   @Test

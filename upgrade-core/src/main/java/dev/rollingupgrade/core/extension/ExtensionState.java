@@ -1,11 +1,11 @@
 package dev.rollingupgrade.core.extension;
 
-import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.Extension;
 import dev.rollingupgrade.api.Instance;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.Versions;
 import dev.rollingupgrade.api.status.ApiError;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.RunningStatus;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;

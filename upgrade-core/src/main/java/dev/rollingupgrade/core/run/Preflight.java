@@ -1,9 +1,9 @@
 package dev.rollingupgrade.core.run;
 
-import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.spi.ExternalResourceCheck.Problem;
 import dev.rollingupgrade.api.status.ApiError;
 import dev.rollingupgrade.api.status.ApiErrorDetail;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.rollingupgrade.core.run;
 
-import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.event.UpgradeEventType;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.core.run.InFlightReconciliation.UndoFound;
 import dev.rollingupgrade.core.run.RunEvent.RollbackFailed;
 import dev.rollingupgrade.core.run.RunEvent.RollbackStarted;

@@ -1,6 +1,5 @@
 package dev.rollingupgrade.core.run;
 
-import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.event.UpgradeEventType;
 import dev.rollingupgrade.api.spi.Cancellable;
 import dev.rollingupgrade.api.spi.ExternalResourceCheck;
@@ -8,6 +7,7 @@ import dev.rollingupgrade.api.spi.InstanceDriver;
 import dev.rollingupgrade.api.spi.LeaseLostException;
 import dev.rollingupgrade.api.status.ApiError;
 import dev.rollingupgrade.api.status.ApiErrorDetail;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.core.exec.SerialExecutor;

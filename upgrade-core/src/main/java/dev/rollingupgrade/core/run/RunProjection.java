@@ -1,8 +1,8 @@
 package dev.rollingupgrade.core.run;
 
-import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.ApiError;
 import dev.rollingupgrade.api.status.RollbackInfo;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.RollingUpgradeProgress;
 import dev.rollingupgrade.api.status.RollingUpgradeStatus;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;

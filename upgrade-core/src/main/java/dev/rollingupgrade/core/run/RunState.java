@@ -1,10 +1,10 @@
 package dev.rollingupgrade.core.run;
 
-import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.HealthState;
 import dev.rollingupgrade.api.status.ApiError;
 import dev.rollingupgrade.api.status.ApiErrorDetail;
 import dev.rollingupgrade.api.status.RollingUpgradeActionType;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.core.plan.BatchPlanner;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollingupgrade.api.Extension;
 import dev.rollingupgrade.api.ExtensionProfile;
+import dev.rollingupgrade.api.HealthProbeReference;
 import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.UpgradeMode;
 import dev.rollingupgrade.api.UpgradePolicy;
 import dev.rollingupgrade.api.VirtualMachineProfile;
-import dev.rollingupgrade.api.HealthProbeReference;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.core.auto.ImageRollout;
 import dev.rollingupgrade.core.auto.RegionPairs;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rollingupgrade.api.RollingUpgradePolicy;
-import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
+import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.testkit.FleetOptions;
 import dev.rollingupgrade.testkit.RolloutTestEnvironment;

@@ -3,10 +3,10 @@ package dev.rollingupgrade.testkit.resume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollingupgrade.api.RollingUpgradePolicy;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
-import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.testkit.crash.CrashingStore;
 import dev.rollingupgrade.testkit.time.VirtualScheduler;

@@ -3,9 +3,9 @@ package dev.rollingupgrade.testkit.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollingupgrade.api.event.UpgradeEventType;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
-import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rollingupgrade.api.AutomaticOSUpgradePolicy;
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.event.UpgradeEventType;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.core.run.RollingUpgrade;
-import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.event.UpgradeEventType;
+import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
-import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
 import dev.rollingupgrade.testkit.fleet.DriverCall;
 import org.junit.jupiter.api.Test;
 
