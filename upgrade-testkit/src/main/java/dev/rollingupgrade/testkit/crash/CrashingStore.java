@@ -3,12 +3,8 @@ package dev.rollingupgrade.testkit.crash;
 import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.RunRecord;
-import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.Objects;
 
 /**
  * A {@link RolloutStore} that makes its host "crash" at a chosen record: record number
@@ -18,15 +14,14 @@ import java.util.Objects;
  * thrown from {@code append}; everything else is delegated. Once crashed, it passes writes
  * through, so the resumed run can use the same store. Thread-safe.
  */
-public final class CrashingStore implements RolloutStore {
-  private final RolloutStore delegate;
+public final class CrashingStore extends ForwardingRolloutStore {
   private final long crashAt;
   private final boolean writeFirst;
   private long appended;
   private boolean crashed;
 
   private CrashingStore(RolloutStore delegate, long crashAt, boolean writeFirst) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
     if (crashAt < 1) {
       throw new IllegalArgumentException("crashAt counts records from 1, got " + crashAt);
     }
@@ -49,11 +44,6 @@ public final class CrashingStore implements RolloutStore {
     return crashed;
   }
 
-  /** The store underneath, holding what was written before the crash. */
-  public RolloutStore delegate() {
-    return delegate;
-  }
-
   /**
    * Appends a group as a real store does, all or nothing: the crash point falling in this group
    * means the whole group is ({@link #after}) or is not ({@link #before}) written.
@@ -65,43 +55,19 @@ public final class CrashingStore implements RolloutStore {
         crashed = true;
         appended += records.size();
         if (writeFirst) {
-          delegate.append(lease, records).toCompletableFuture().join();
+          delegate().append(lease, records).toCompletableFuture().join();
         }
         throw new SimulatedCrash((writeFirst ? "after" : "before") + " record " + crashAt + " ("
             + records.get(records.size() - 1).kind() + ")");
       }
       appended += records.size();
     }
-    return delegate.append(lease, records);
+    return delegate().append(lease, records);
   }
 
+  /** Like {@link #append}: a deferred record is a crash point too. */
   @Override
-  public Optional<Lease> claim(String runId, String owner, Duration duration) {
-    return delegate.claim(runId, owner, duration);
-  }
-
-  @Override
-  public Lease renew(Lease lease, Duration duration) {
-    return delegate.renew(lease, duration);
-  }
-
-  @Override
-  public void release(Lease lease) {
-    delegate.release(lease);
-  }
-
-  @Override
-  public List<RunRecord> records(String runId) {
-    return delegate.records(runId);
-  }
-
-  @Override
-  public List<String> unfinishedRuns() {
-    return delegate.unfinishedRuns();
-  }
-
-  @Override
-  public List<UpgradeHistoryEntry> history(String scaleSetName) {
-    return delegate.history(scaleSetName);
+  public CompletionStage<Void> appendDeferred(Lease lease, List<RunRecord> records) {
+    return append(lease, records);
   }
 }

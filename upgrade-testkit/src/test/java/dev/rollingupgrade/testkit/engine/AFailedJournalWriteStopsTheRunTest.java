@@ -18,13 +18,12 @@ import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.testkit.RolloutTestEnvironment;
 import dev.rollingupgrade.testkit.fleet.DriverCall;
+import dev.rollingupgrade.testkit.crash.ForwardingRolloutStore;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import dev.rollingupgrade.testkit.time.VirtualScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
@@ -42,12 +41,12 @@ class AFailedJournalWriteStopsTheRunTest {
       .image(RolloutTestEnvironment.CURRENT_IMAGE).build();
 
   /** Fails one append of the given kind, as a file store does when the disk is full. */
-  private static final class FullOnce implements RolloutStore {
-    private final RolloutStore delegate = new InMemoryRolloutStore();
+  private static final class FullOnce extends ForwardingRolloutStore {
     private final String failKind;
     private boolean failed;
 
     FullOnce(String failKind) {
+      super(new InMemoryRolloutStore());
       this.failKind = failKind;
     }
 
@@ -64,43 +63,13 @@ class AFailedJournalWriteStopsTheRunTest {
     @Override
     public CompletionStage<Void> append(Lease lease, List<RunRecord> records) {
       CompletionStage<Void> failure = maybeFail(records);
-      return failure != null ? failure : delegate.append(lease, records);
+      return failure != null ? failure : super.append(lease, records);
     }
 
     @Override
     public CompletionStage<Void> appendDeferred(Lease lease, List<RunRecord> records) {
       CompletionStage<Void> failure = maybeFail(records);
-      return failure != null ? failure : delegate.appendDeferred(lease, records);
-    }
-
-    @Override
-    public Optional<Lease> claim(String runId, String owner, Duration duration) {
-      return delegate.claim(runId, owner, duration);
-    }
-
-    @Override
-    public Lease renew(Lease lease, Duration duration) {
-      return delegate.renew(lease, duration);
-    }
-
-    @Override
-    public void release(Lease lease) {
-      delegate.release(lease);
-    }
-
-    @Override
-    public List<RunRecord> records(String runId) {
-      return delegate.records(runId);
-    }
-
-    @Override
-    public List<String> unfinishedRuns() {
-      return delegate.unfinishedRuns();
-    }
-
-    @Override
-    public List<UpgradeHistoryEntry> history(String scaleSetName) {
-      return delegate.history(scaleSetName);
+      return failure != null ? failure : super.appendDeferred(lease, records);
     }
   }
 

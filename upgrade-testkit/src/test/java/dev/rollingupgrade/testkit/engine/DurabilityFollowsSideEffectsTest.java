@@ -12,13 +12,13 @@ import dev.rollingupgrade.api.spi.Lease;
 import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
-import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.run.RollingUpgrade;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.testkit.RolloutTestEnvironment;
 import dev.rollingupgrade.testkit.fleet.DriverCall;
+import dev.rollingupgrade.testkit.crash.ForwardingRolloutStore;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import dev.rollingupgrade.testkit.time.VirtualScheduler;
 import java.lang.reflect.InvocationTargetException;
@@ -44,59 +44,35 @@ class DurabilityFollowsSideEffectsTest {
   private final List<String> violations = new ArrayList<>();
 
   /** A store that counts its durable appends (each one a force, for a file) and its deferred ones. */
-  private static final class CountingStore implements RolloutStore {
-    private final RolloutStore delegate;
+  private static final class CountingStore extends ForwardingRolloutStore {
     int appends;
     int deferredAppends;
     long durableUpTo; // records before this sequence number are durable: a durable append covers the deferred before it
     String runId;
 
     CountingStore(RolloutStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
     public synchronized Optional<Lease> claim(String runId, String owner, Duration duration) {
       this.runId = runId;
-      return delegate.claim(runId, owner, duration);
+      return super.claim(runId, owner, duration);
     }
 
-    @Override
-    public Lease renew(Lease lease, Duration duration) {
-      return delegate.renew(lease, duration);
-    }
 
-    @Override
-    public void release(Lease lease) {
-      delegate.release(lease);
-    }
 
     @Override
     public synchronized CompletionStage<Void> append(Lease lease, List<RunRecord> records) {
       appends++;
       durableUpTo = records.get(records.size() - 1).sequence() + 1;
-      return delegate.append(lease, records);
+      return super.append(lease, records);
     }
 
     @Override
     public synchronized CompletionStage<Void> appendDeferred(Lease lease, List<RunRecord> records) {
       deferredAppends++;
-      return delegate.appendDeferred(lease, records);
-    }
-
-    @Override
-    public List<RunRecord> records(String runId) {
-      return delegate.records(runId);
-    }
-
-    @Override
-    public List<String> unfinishedRuns() {
-      return delegate.unfinishedRuns();
-    }
-
-    @Override
-    public List<UpgradeHistoryEntry> history(String scaleSetName) {
-      return delegate.history(scaleSetName);
+      return super.appendDeferred(lease, records);
     }
   }
 
