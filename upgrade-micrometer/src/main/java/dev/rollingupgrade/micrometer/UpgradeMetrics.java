@@ -199,7 +199,8 @@ public final class UpgradeMetrics implements UpgradeListener {
       case INSTANCE_ROLLBACK_FAILED -> m.rollbackFailed.increment();
       case RUN_FINISHED -> runFinished(event, m);
       case RELEASE_DETECTED, CATALOG_ERROR, EXTENSION_RETRY_SCHEDULED, EXTENSION_MAJOR_AVAILABLE,
-          INSTANCES_UNAVAILABLE, ROLLOUT_STARTED, ROLLOUT_PHASE_STARTED, ROLLOUT_FINISHED ->
+          INSTANCES_UNAVAILABLE, ROLLOUT_STARTED, ROLLOUT_PHASE_STARTED, ROLLOUT_FINISHED, MODEL_UPDATED,
+          DOWNTIME_WARNING ->
           counter(m, SERVICE_EVENTS, "events of the automatic upgrade services and rollouts",
               Tags.of(TYPE, event.type().name())).increment();
       default -> { } // a type added later: not measured yet

@@ -7,6 +7,7 @@ import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.UpgradeMode;
 import dev.rollingupgrade.api.UpgradePolicy;
 import dev.rollingupgrade.api.VirtualMachineProfile;
+import dev.rollingupgrade.core.mode.ModelUpgrades;
 import dev.rollingupgrade.core.run.RollingUpgrade;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.run.RolloutRecovery;
@@ -144,6 +145,28 @@ public final class RolloutTestEnvironment {
   }
 
   /** Recovery of this environment's unfinished runs, wired to its fleet, clock and store. */
+  /**
+   * The model of the fleet as it runs now ({@link #currentImage()}), in {@code mode}, with the
+   * default rolling policy: the start of the model update workflow.
+   */
+  public ScaleSet currentModel(UpgradeMode mode) {
+    ScaleSet set = scaleSet();
+    return ScaleSet.builder().from(set)
+        .virtualMachineProfile(VirtualMachineProfile.builder().from(set.virtualMachineProfile())
+            .imageReference(CURRENT_IMAGE).build())
+        .upgradePolicy(UpgradePolicy.builder().from(set.upgradePolicy()).mode(mode).build()).build();
+  }
+
+  /**
+   * The model update workflow and upgrade modes of {@code model} on this environment: the fleet
+   * holds {@code model} as its {@code ModelStore} model (its instances stay up to date), and the
+   * runs use the fleet, the virtual clock and {@link #store()}.
+   */
+  public ModelUpgrades modelUpgrades(ScaleSet model) {
+    fleet.put(model).toCompletableFuture().join();
+    return ModelUpgrades.of(model.name()).models(fleet).driver(fleet).health(fleet).scheduler(clock).store(store);
+  }
+
   public RolloutRecovery recovery() {
     return RolloutRecovery.of(store).driver(fleet).health(fleet).scheduler(clock);
   }

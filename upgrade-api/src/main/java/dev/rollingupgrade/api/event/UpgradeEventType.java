@@ -47,6 +47,16 @@ public enum UpgradeEventType {
    * decided for it until they can be (message: the error, and when it is asked again).
    */
   INSTANCES_UNAVAILABLE,
+  /**
+   * A scale set's model was updated (message: the fields changed); its instances report
+   * {@code latestModelApplied=false} until they are brought up to date.
+   */
+  MODEL_UPDATED,
+  /**
+   * A run upgrades every out-of-date instance of the set at once (an {@code Automatic} set): they
+   * are unavailable together (message: how many). Sent after {@code RUN_STARTED}, before the batch.
+   */
+  DOWNTIME_WARNING,
   /** A multi-region rollout of an image release started (runId: the rollout id; message: its phases). */
   ROLLOUT_STARTED,
   /** A phase of a rollout started (batch: the phase number; message: its regions). */

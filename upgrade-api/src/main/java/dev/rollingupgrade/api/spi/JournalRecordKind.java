@@ -19,7 +19,8 @@ import java.util.Optional;
 public enum JournalRecordKind {
   /** A run started: its scale set, kind, target, policy and the model it upgrades. */
   RUN_STARTED("format", "scaleSet", "kind", "startedBy", "target", "policy", "rollback", "model",
-      "hasProtectedSettings", "callTimeout", "healthCallTimeout", "healthPollInterval", "extension", "rollout"),
+      "hasProtectedSettings", "callTimeout", "healthCallTimeout", "healthPollInterval", "extension", "rollout",
+      "scope"),
   /** The run's plan: the instances it will upgrade, in order, with their placement. */
   PLANNED("instanceCount", "instances"),
   /** A batch starts: its number, member instance ids (JSON array) and why these were chosen. */

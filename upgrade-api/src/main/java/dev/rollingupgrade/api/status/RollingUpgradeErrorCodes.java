@@ -43,6 +43,10 @@ public final class RollingUpgradeErrorCodes {
   public static final String ROLLOUT_STOPPED_AT_PHASE = "RolloutStoppedAtPhase";
   /** Automatic extension upgrade: instances were rolled back to the previous extension version. */
   public static final String INSTANCES_ROLLED_BACK = "InstancesRolledBack";
+  /** A run scoped to chosen instances names ids the driver does not list; nothing was upgraded. */
+  public static final String UNKNOWN_INSTANCES = "UnknownInstanceIds";
+  /** A run scoped to one update domain found no instance in it; nothing was upgraded. */
+  public static final String EMPTY_UPDATE_DOMAIN = "UpdateDomainHasNoInstances";
   /** Automatic extension upgrade: instances failed the upgrade and were not rolled back. */
   public static final String INSTANCES_FAILED = "InstancesFailed";
 

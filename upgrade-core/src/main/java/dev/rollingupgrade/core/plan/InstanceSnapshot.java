@@ -45,6 +45,11 @@ public record InstanceSnapshot(String instanceId, Optional<String> zone, int upd
     return new InstanceSnapshot(instanceId, zone, updateDomain, newHealth, needsUpgrade, protectedFromScaleSetActions);
   }
 
+  /** This snapshot, needing the upgrade or not (a run that may not touch it plans it as not needing it). */
+  public InstanceSnapshot withNeedsUpgrade(boolean needs) {
+    return new InstanceSnapshot(instanceId, zone, updateDomain, health, needs, protectedFromScaleSetActions);
+  }
+
   /** Whether a run would upgrade this instance: it needs the upgrade and is not protected. */
   public boolean isCandidate() {
     return needsUpgrade && !protectedFromScaleSetActions;

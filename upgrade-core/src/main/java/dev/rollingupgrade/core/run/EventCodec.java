@@ -77,6 +77,9 @@ final class EventCodec {
       a.put("healthPollInterval", e.healthPollInterval().toString());
       e.extension().ifPresent(x -> a.put("extension", AzureJson.write(x)));
       e.rollout().ifPresent(r -> a.put("rollout", r));
+      if (!e.scope().isRolling()) {
+        a.put("scope", writeScope(e.scope()));
+      }
     } else if (event instanceof Planned e) {
       kind = PLANNED;
       a.put("instanceCount", String.valueOf(e.instances().size()));
@@ -154,7 +157,8 @@ final class EventCodec {
             Boolean.parseBoolean(a.get("hasProtectedSettings")), Duration.parse(a.get("callTimeout")),
             Duration.parse(a.get("healthCallTimeout")), Duration.parse(a.get("healthPollInterval")),
             Optional.ofNullable(a.get("rollout")),
-            Optional.ofNullable(a.get("extension")).map(AzureJson::readTargetExtension));
+            Optional.ofNullable(a.get("extension")).map(AzureJson::readTargetExtension),
+            Optional.ofNullable(a.get("scope")).map(EventCodec::readScope).orElse(RunScope.rolling()));
         case PLANNED -> new Planned(PlanTable.read(a.get("instances")));
         case BATCH_STARTED -> new BatchStarted(Integer.parseInt(a.get("batch")), readIds(a.get("instances")),
             a.get("reason"));
@@ -211,6 +215,31 @@ final class EventCodec {
       return MAPPER.readValue(json, IDS);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("batch members are not a JSON array of ids: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static String writeScope(RunScope scope) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    scope.instanceIds().ifPresent(ids -> json.put("instanceIds", ids));
+    scope.updateDomain().ifPresent(ud -> json.put("updateDomain", ud));
+    json.put("allAtOnce", scope.oneBatch());
+    try {
+      return MAPPER.writeValueAsString(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a scope always writes as JSON", e);
+    }
+  }
+
+  private static RunScope readScope(String json) {
+    try {
+      var node = MAPPER.readTree(json);
+      Optional<List<String>> ids = node.has("instanceIds")
+          ? Optional.of(MAPPER.convertValue(node.get("instanceIds"), IDS)) : Optional.empty();
+      java.util.OptionalInt ud = node.has("updateDomain") ? java.util.OptionalInt.of(node.get("updateDomain").asInt())
+          : java.util.OptionalInt.empty();
+      return new RunScope(ids, ud, node.path("allAtOnce").asBoolean(false));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the run's scope is not JSON: " + e.getOriginalMessage(), e);
     }
   }
 }

@@ -50,6 +50,7 @@ public final class RollingUpgrade {
   private String runId;
   private RollingUpgradePolicy policy;
   private String rollout;
+  private RunScope scope = RunScope.rolling();
 
   private RollingUpgrade(ScaleSet scaleSet) {
     this.scaleSet = Objects.requireNonNull(scaleSet, "scaleSet");
@@ -227,6 +228,15 @@ public final class RollingUpgrade {
     return this;
   }
 
+  /**
+   * Which instances the run may touch and whether it rolls or goes at once; {@link RunScope#rolling()}
+   * by default. The scope's batch policy replaces the rolling policy for an all-at-once scope.
+   */
+  public RollingUpgrade scope(RunScope scope) {
+    this.scope = Objects.requireNonNull(scope, "scope");
+    return this;
+  }
+
   /** The run's id; by default the scale set name and the start time, made unique in the store. */
   public RollingUpgrade runId(String runId) {
     if (runId == null || runId.isBlank()) {
@@ -251,13 +261,16 @@ public final class RollingUpgrade {
         && scaleSet.upgradePolicy().automaticOSUpgradePolicy().enableAutomaticOSUpgrade();
     boolean automaticExtension = extension != null && scaleSet.virtualMachineProfile().extensionProfile().extensions()
         .stream().anyMatch(e -> e.name().equals(extension.name()) && e.enableAutomaticUpgrade());
+    // an Automatic set's platform run upgrades the whole set at once
+    boolean automaticMode = mode == UpgradeMode.AUTOMATIC && scope.isWholeSetAtOnce();
     if (startedBy == UpgradeOperationInvoker.PLATFORM && mode != UpgradeMode.ROLLING && !automaticOs
-        && !automaticExtension) {
+        && !automaticExtension && !automaticMode) {
       throw new IllegalStateException("scale set " + scaleSet.name() + " has upgradePolicy.mode " + mode.azureName()
           + ": the platform never starts a rolling upgrade on it. Start one by hand (startedBy USER), set the "
           + "mode to Rolling, or enable automatic OS (or extension) upgrades to let the platform roll it");
     }
-    var policy = Optional.ofNullable(this.policy).orElse(scaleSet.upgradePolicy().rollingUpgradePolicy());
+    var policy = scope.batchPolicy(Optional.ofNullable(this.policy).orElse(scaleSet.upgradePolicy()
+        .rollingUpgradePolicy()));
     RunOptions options = wiring.options;
     Duration pollInterval = options.healthPollInterval(policy.healthTimeout());
     RolloutStore store = wiring.store;
@@ -276,7 +289,7 @@ public final class RollingUpgrade {
     var settings = new RunEvent.RunStarted(scaleSet, kind, startedBy,
         Optional.ofNullable(targetImage).orElse(scaleSet.virtualMachineProfile().imageReference()), policy, rollsBack,
         secrets, options.callTimeout(), options.healthCallTimeout(), pollInterval, Optional.ofNullable(rollout),
-        Optional.ofNullable(extension));
+        Optional.ofNullable(extension), scope);
     RunEngine engine = wiring.engine(settings, wiring.scheduler.now(), lease, 0);
     engine.start();
     return new RollingUpgradeRun(engine);

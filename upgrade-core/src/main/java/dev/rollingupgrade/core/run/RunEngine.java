@@ -1,10 +1,12 @@
 package dev.rollingupgrade.core.run;
 
 import dev.rollingupgrade.api.status.RollingUpgradeErrorCodes;
+import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.EMPTY_UPDATE_DOMAIN;
 import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.EXTERNAL_RESOURCES;
 import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.HEALTH_TIMEOUT;
 import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.INSTANCE_UNHEALTHY;
 import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.LIST_FAILED;
+import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.UNKNOWN_INSTANCES;
 import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.UPGRADE_FAILED;
 import static dev.rollingupgrade.api.status.RollingUpgradeErrorCodes.UPGRADE_TIMED_OUT;
 
@@ -30,9 +32,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +76,8 @@ final class RunEngine extends RunLifecycle {
   void start() {
     keepLease();
     executor.execute(() -> commit(state.settings, () -> {
-      LOG.info("rolling upgrade of {} ({}) started by {}", name, action.applyName(), state.settings.startedBy().azureName());
+      LOG.info("rolling upgrade of {} ({}) started by {}: {}", name, action.applyName(),
+          state.settings.startedBy().azureName(), state.settings.scope().describe());
       preflightThenList();
     }));
   }
@@ -121,6 +127,11 @@ final class RunEngine extends RunLifecycle {
           + shortList(duplicates), List.of()));
       return;
     }
+    Optional<ApiError> outOfScope = scopeProblem(listed);
+    if (outOfScope.isPresent()) {
+      finish(RollingUpgradeStatusCode.FAULTED, outOfScope.get());
+      return;
+    }
     health.subscribe();
     // the plan is made from the health before the first batch (unhealthy first, when asked)
     executor.execute(() -> health.sweep(() -> {
@@ -134,9 +145,39 @@ final class RunEngine extends RunLifecycle {
             state.cursor.batchCap(), state.cursor.unhealthyBudget());
         events.emit(UpgradeEventType.RUN_STARTED, 0, List.of(), null, state.table.size() + " instances, "
             + state.candidates + " to upgrade, batch cap " + state.cursor.batchCap());
+        if (state.settings.scope().isWholeSetAtOnce() && state.candidates > 0) {
+          LOG.warn("upgradePolicy.mode {}: all {} out-of-date instances of {} are upgraded at once and are "
+              + "unavailable together", state.settings.mode().azureName(), state.candidates, name);
+          events.emit(UpgradeEventType.DOWNTIME_WARNING, 0, List.of(), null, "all " + state.candidates
+              + " out-of-date instances are upgraded at once: they are unavailable together");
+        }
         gate(true, this::nextBatch);
       });
     }));
+  }
+
+  /** Ids of a scoped run the driver did not list, or an update domain with no instance: fail before any upgrade. */
+  private Optional<ApiError> scopeProblem(List<Instance> listed) {
+    RunScope scope = state.settings.scope();
+    if (scope.instanceIds().isPresent()) {
+      Set<String> known = new HashSet<>(); // lookups only
+      listed.forEach(i -> known.add(i.instanceId()));
+      List<String> unknown = scope.instanceIds().get().stream().filter(id -> !known.contains(id)).toList();
+      if (!unknown.isEmpty()) {
+        return Optional.of(error(UNKNOWN_INSTANCES, "scale set " + name + " has no instance " + shortList(unknown)
+            + "; nothing was upgraded", List.of()));
+      }
+    }
+    if (scope.updateDomain().isPresent()) {
+      int ud = scope.updateDomain().getAsInt();
+      TreeSet<Integer> domains = new TreeSet<>();
+      listed.forEach(i -> domains.add(i.platformUpdateDomain()));
+      if (!domains.contains(ud)) {
+        return Optional.of(error(EMPTY_UPDATE_DOMAIN, "scale set " + name + " has no instance in update domain " + ud
+            + " (its update domains: " + domains + "); nothing was upgraded", List.of()));
+      }
+    }
+    return Optional.empty();
   }
 
   // ---- the gate ----

@@ -26,7 +26,7 @@ sealed interface RunEvent {
   record RunStarted(ScaleSet model, UpgradeKind kind, UpgradeOperationInvoker startedBy, ImageReference target,
       RollingUpgradePolicy policy, boolean rollback, boolean hasProtectedSettings, Duration callTimeout,
       Duration healthCallTimeout, Duration healthPollInterval, Optional<String> rollout,
-      Optional<TargetExtension> extension) implements RunEvent {
+      Optional<TargetExtension> extension, RunScope scope) implements RunEvent {
     UpgradeMode mode() {
       return model.upgradePolicy().mode();
     }

@@ -184,13 +184,20 @@ final class RunState {
     unhealthyLive = 0;
     initializingLive = 0;
     candidates = 0;
+    RunScope scope = settings.scope();
+    // out of scope: not a candidate, but the table keeps it out of date (the heat map shows it so)
+    List<InstanceSnapshot> inScope = scope.isRolling() ? table : new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       InstanceSnapshot s = table.get(i);
-      progress[i] = s.isCandidate() ? Progress.PENDING : Progress.NOT_CANDIDATE;
-      candidates += s.isCandidate() ? 1 : 0;
+      boolean candidate = s.isCandidate() && scope.includes(s.instanceId(), s.updateDomain());
+      progress[i] = candidate ? Progress.PENDING : Progress.NOT_CANDIDATE;
+      candidates += candidate ? 1 : 0;
       observe(i, s.health());
+      if (inScope != table) {
+        inScope.add(candidate || !s.needsUpgrade() ? s : s.withNeedsUpgrade(false));
+      }
     }
-    cursor = BatchPlanner.of(settings.policy()).cursor(table);
+    cursor = BatchPlanner.of(settings.policy()).cursor(inScope);
   }
 
   /** The upgrade call of instance {@code i} returned: the run now waits for it to report healthy (an observation). */

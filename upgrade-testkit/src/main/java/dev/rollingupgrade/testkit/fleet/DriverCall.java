@@ -38,7 +38,11 @@ public record DriverCall(Instant time, Kind kind, String instanceId, String deta
     /** {@code ImageCatalog.galleryImageVersions}. */
     GALLERY_IMAGE_VERSIONS(false),
     /** {@code ExtensionCatalog.versions}. */
-    EXTENSION_VERSIONS(false);
+    EXTENSION_VERSIONS(false),
+    /** {@code ModelStore.get}. */
+    GET_MODEL(false),
+    /** {@code ModelStore.put}: it changes the model, not an instance (they only go out of date). */
+    PUT_MODEL(false);
 
     private final boolean changesState;
 

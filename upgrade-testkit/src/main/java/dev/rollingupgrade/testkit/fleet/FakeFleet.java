@@ -6,12 +6,14 @@ import dev.rollingupgrade.api.HealthState;
 import dev.rollingupgrade.api.ImageReference;
 import dev.rollingupgrade.api.Instance;
 import dev.rollingupgrade.api.ProvisioningState;
+import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.spi.Cancellable;
 import dev.rollingupgrade.api.spi.ExtensionCatalog;
 import dev.rollingupgrade.api.spi.HealthListener;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.ImageCatalog;
 import dev.rollingupgrade.api.spi.InstanceDriver;
+import dev.rollingupgrade.api.spi.ModelStore;
 import dev.rollingupgrade.api.spi.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +46,7 @@ import java.util.stream.Collectors;
  * another version is set. Thread-safe; meant for a single-threaded
  * virtual scheduler, on which everything it does is deterministic.
  */
-public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatalog, ExtensionCatalog {
+public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatalog, ExtensionCatalog, ModelStore {
   private final Scheduler scheduler;
   private final String scaleSetName;
   private final boolean pushesHealth;
@@ -56,6 +58,7 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
   private final Map<String, List<String>> platformVersions = new LinkedHashMap<>();
   private final Map<String, List<GalleryImageVersion>> galleryVersions = new LinkedHashMap<>();
   private final Map<String, List<String>> extensionVersions = new LinkedHashMap<>();
+  private final FleetModel model = new FleetModel();
   private long healthReads;
 
   private FakeFleet(Builder b) {
@@ -219,7 +222,39 @@ public final class FakeFleet implements InstanceDriver, HealthSignal, ImageCatal
       return unknown(instanceId);
     }
     record(DriverCall.Kind.APPLY_LATEST_MODEL, instanceId, "");
-    return upgrade(instanceId, i -> i.latestModelApplied = true);
+    return upgrade(instanceId, model::applyTo);
+  }
+
+  /**
+   * The model last {@link #put}; a fleet starts with none (put the scale set it stands for first).
+   *
+   * @return a stage that fails for another scale set's name, or before any model was put
+   */
+  @Override
+  public synchronized CompletionStage<ScaleSet> get(String scaleSet) {
+    record(DriverCall.Kind.GET_MODEL, "", scaleSet);
+    Optional<ScaleSet> held = model.get().filter(m -> m.name().equals(scaleSet));
+    return held.<CompletionStage<ScaleSet>>map(CompletableFuture::completedFuture).orElseGet(() ->
+        CompletableFuture.failedFuture(new IllegalArgumentException("fake fleet " + scaleSetName + " holds no model of "
+            + scaleSet + (model.get().isEmpty() ? ": put(scaleSet) one first" : ""))));
+  }
+
+  /**
+   * Stores the model (the scale set's name must be the fleet's). When its virtual machine profile
+   * changed, every instance reports {@code latestModelApplied=false}, and {@code applyLatestModel}
+   * gives an instance the model's image and extension versions.
+   */
+  @Override
+  public synchronized CompletionStage<Void> put(ScaleSet scaleSet) {
+    if (!scaleSet.name().equals(scaleSetName)) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("fake fleet " + scaleSetName
+          + " cannot hold the model of scale set " + scaleSet.name()));
+    }
+    record(DriverCall.Kind.PUT_MODEL, "", scaleSet.name());
+    if (model.put(scaleSet)) {
+      instances.values().forEach(i -> i.latestModelApplied = false);
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override
