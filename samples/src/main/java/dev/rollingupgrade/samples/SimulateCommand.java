@@ -30,7 +30,9 @@ final class SimulateCommand implements Callable<Integer> {
       description = "single-set (one rolling upgrade, the default), multi-region (automatic OS upgrades: six regions "
           + "in three geo pairs, two releases, the second breaking health in --failing-region) or extensions (automatic "
           + "extension upgrades: a scale set, an availability set and standalone VMs; a release that breaks health, "
-          + "rolled back and retried)")
+          + "rolled back and retried), manual (the article's model update on a Manual set: get the model, change the "
+          + "version, update it, upgrade update domain 0, then the rest; a heat map after each step) or another "
+          + "os-update scenario")
   private String scenario;
 
   @Option(names = "--failing-region", paramLabel = "REGION", defaultValue = "westeurope",
@@ -71,6 +73,17 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     var given = spec.commandLine().getParseResult();
+    if (ModelScenarios.NAMES.contains(scenario)) {
+      for (String other : List.of("--instances", "--fault-rate", "--zones", "--update-domains", "--crash-after-batch",
+          "--file-journal", "--failing-region")) {
+        if (given.hasMatchedOption(other)) {
+          spec.commandLine().getErr().println("simulate: " + other + " is not for the " + scenario + " scenario: it "
+              + "walks the model update of the article on its own fleet (options: --seed, --json)");
+          return 2;
+        }
+      }
+      return ModelScenarios.run(scenario, seed, json, out, spec.commandLine().getErr());
+    }
     if (scenario.equals("multi-region") || scenario.equals("extensions")) {
       for (String single : List.of("--instances", "--fault-rate", "--zones", "--update-domains", "--crash-after-batch",
           "--file-journal")) {
@@ -95,8 +108,8 @@ final class SimulateCommand implements Callable<Integer> {
       return 2;
     }
     if (!scenario.equals("single-set")) {
-      spec.commandLine().getErr().println("simulate: --scenario must be single-set, multi-region or extensions, got "
-          + scenario);
+      spec.commandLine().getErr().println(TerminalText.escape("simulate: --scenario must be single-set, multi-region, "
+          + "extensions or one of " + String.join(", ", ModelScenarios.NAMES) + ", got " + scenario));
       return 2;
     }
     if (instances == null) {

@@ -144,7 +144,6 @@ public final class RolloutTestEnvironment {
     return run;
   }
 
-  /** Recovery of this environment's unfinished runs, wired to its fleet, clock and store. */
   /**
    * The model of the fleet as it runs now ({@link #currentImage()}), in {@code mode}, with the
    * default rolling policy: the start of the model update workflow.
@@ -167,6 +166,7 @@ public final class RolloutTestEnvironment {
     return ModelUpgrades.of(model.name()).models(fleet).driver(fleet).health(fleet).scheduler(clock).store(store);
   }
 
+  /** Recovery of this environment's unfinished runs, wired to its fleet, clock and store. */
   public RolloutRecovery recovery() {
     return RolloutRecovery.of(store).driver(fleet).health(fleet).scheduler(clock);
   }

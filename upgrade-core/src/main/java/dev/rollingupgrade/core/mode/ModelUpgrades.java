@@ -264,9 +264,10 @@ public final class ModelUpgrades {
    * instance current or out of date).
    */
   public CompletionStage<HeatMap> heatMap() {
-    Optional<RollingUpgradeRun> running = currentRun().filter(r -> !r.isFinished());
+    Optional<HeatMap> running = currentRun().filter(r -> !r.isFinished()).map(RollingUpgradeRun::heatMap)
+        .filter(map -> map.size() > 0); // a run that has not listed its instances yet shows none
     if (running.isPresent()) {
-      return CompletableFuture.completedFuture(running.get().heatMap());
+      return CompletableFuture.completedFuture(running.get());
     }
     return listInstances().thenApply(listed -> {
       List<HeatMap.Cell> cells = new ArrayList<>(listed.size());

@@ -23,7 +23,8 @@ final class HeatMapText {
       udWidth = Math.max(udWidth, String.valueOf(row.updateDomain()).length());
     }
     StringBuilder out = new StringBuilder(64 + cells * (width + (ansi ? 12 : 2)));
-    out.append("heat map of ").append(safe(map.scaleSetName())).append(", run ").append(safe(map.runId()))
+    out.append("heat map of ").append(safe(map.scaleSetName()))
+        .append(map.runId().isEmpty() ? "" : ", run " + safe(map.runId())) // no run: the fleet as listed
         .append(", at ").append(map.time()).append(": ").append(cells).append(cells == 1 ? " instance" : " instances")
         .append(" in ").append(map.rows().size()).append(map.rows().size() == 1 ? " update domain" : " update domains")
         .append('\n');

@@ -204,9 +204,17 @@ public final class Simulation {
    * (kind, instance, detail: what was done and in which order, not the virtual time of each call).
    */
   public static String digest(RollingUpgradeStatus status, List<DriverCall> changes) {
+    return digest(AzureJson.write(status), changes);
+  }
+
+  /**
+   * SHA-256 (hex) over {@code outcome} (e.g. the statuses of several runs, as JSON) and the
+   * state-changing driver calls in order, as {@link #digest(RollingUpgradeStatus, List)}.
+   */
+  public static String digest(String outcome, List<DriverCall> changes) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(AzureJson.write(status).getBytes(StandardCharsets.UTF_8));
+      sha.update(outcome.getBytes(StandardCharsets.UTF_8));
       for (DriverCall call : changes) {
         sha.update(("\n" + call.kind() + " " + call.instanceId() + " " + call.detail()).getBytes(StandardCharsets.UTF_8));
       }
