@@ -12,6 +12,7 @@ import dev.rollingupgrade.core.mode.ModelUpdate;
 import dev.rollingupgrade.core.mode.ModelUpgrades;
 import dev.rollingupgrade.core.mode.OsUpdate;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
+import dev.rollingupgrade.core.run.RunScope;
 import dev.rollingupgrade.core.run.UpgradeKind;
 import dev.rollingupgrade.core.view.CellState;
 import dev.rollingupgrade.core.view.HeatMap;
@@ -235,6 +236,23 @@ class UpgradeModesTest {
     assertThat(upgraded()).as("each instance of UD 2 once, no other").hasSameSizeAs(updateDomain(2));
     assertThat(new TreeSet<>(upgraded())).isEqualTo(updateDomain(2));
     assertThat(outOfDate()).doesNotContainAnyElementsOf(updateDomain(2)).hasSize(8);
+  }
+
+  @Test
+  void aScopedRunFailsBeforeAnyUpgradeWhenTheDriverDoesNotListItsInstancesOrDomain() {
+    // the engine checks too (an instance may go between the call's check and the run's listing)
+    for (RunScope scope : List.of(RunScope.instances(List.of("1", "ghost")), RunScope.updateDomain(9))) {
+      RolloutTestEnvironment e = RolloutTestEnvironment.create();
+      RollingUpgradeRun run = e.start(e.scaleSet(), u -> u.scope(scope));
+      e.runUntilDone();
+      var error = run.status().error().orElseThrow();
+      assertThat(error.code()).contains(scope.updateDomain().isPresent() ? "UpdateDomainHasNoInstances"
+          : "UnknownInstanceIds");
+      assertThat(error.message().orElseThrow()).contains(scope.updateDomain().isPresent()
+          ? "has no instance in update domain 9 (its update domains: [0, 1, 2, 3, 4]); nothing was upgraded"
+          : "has no instance ghost; nothing was upgraded");
+      assertThat(e.fleet().stateChangingCalls()).isEmpty();
+    }
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
