@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -30,8 +29,7 @@ final class DashboardJson {
 
   private static ObjectMapper mapper() {
     ObjectMapper mapper = new ObjectMapper()
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     // request bodies are small; these bound what a hostile one costs
     mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
         .maxNumberLength(64).maxStringLength(DashboardServer.MAX_BODY_BYTES).build());
@@ -109,12 +107,15 @@ final class DashboardJson {
       return MAPPER.createObjectNode();
     }
     JsonNode node;
-    try {
-      node = MAPPER.readTree(body);
+    try (JsonParser parser = MAPPER.createParser(body)) {
+      node = MAPPER.readTree(parser);
+      if (parser.nextToken() != null) {
+        JsonLocation at = parser.currentTokenLocation();
+        throw new HttpError(400, "InvalidJson", "the request body is not valid JSON: more follows its value (line "
+            + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+      }
     } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      throw new HttpError(400, "InvalidJson", "the request body is not valid JSON: " + e.getOriginalMessage()
-          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+      throw new HttpError(400, "InvalidJson", "the request body is not valid JSON: " + describe(e));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -179,6 +180,17 @@ final class DashboardJson {
       out.add(item.textValue());
     }
     return out;
+  }
+
+  /** The parser's complaint and where, without the names of the library's classes. */
+  private static String describe(JsonProcessingException e) {
+    String message = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("").strip();
+    if (message.isEmpty() || message.contains("com.fasterxml") || message.contains("java.")
+        || message.contains("Exception")) {
+      message = "it cannot be read";
+    }
+    JsonLocation at = e.getLocation();
+    return message + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
   }
 
   private static String kind(JsonNode v) {
