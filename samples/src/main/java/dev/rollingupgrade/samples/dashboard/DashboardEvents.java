@@ -66,8 +66,10 @@ final class DashboardEvents implements AutoCloseable {
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     exchange.sendResponseHeaders(200, 0);
     Stream stream = new Stream(exchange);
-    if (stream.write("retry: 2000\n\n" + event(snapshot(backend)))) {
-      streams.add(stream);
+    // listed before the state is read: a change after this read reaches the page with the next push
+    streams.add(stream);
+    if (!stream.write("retry: 2000\n\n" + event(snapshot(backend)))) {
+      streams.remove(stream);
     }
   }
 

@@ -287,6 +287,20 @@ class DashboardApiTest {
     }
   }
 
+  @Test
+  void aChangeIsWhatThePageShowsNotTheClock() {
+    DashboardEvents.Snapshot before = DashboardEvents.snapshot(backend);
+    backend.tick();
+    DashboardEvents.Snapshot ticked = DashboardEvents.snapshot(backend);
+    assertThat(ticked.data()).isNotEqualTo(before.data()); // the map's time moved
+    assertThat(ticked).isEqualTo(before);
+    backend.state("3", CellState.FAILED);
+    DashboardEvents.Snapshot failed = DashboardEvents.snapshot(backend);
+    assertThat(failed).isNotEqualTo(ticked);
+    backend.run(RollingUpgradeStatusCode.CANCELLED, 0, 0, 0, 4, null); // a run: its status and the map's run id
+    assertThat(DashboardEvents.snapshot(backend)).isNotEqualTo(failed);
+  }
+
   private String rawRequest(String request) throws IOException {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
       socket.setSoTimeout(30_000); // a bound against a hung server, not a timing
