@@ -48,6 +48,14 @@ final class CliProcess {
     }
   }
 
+  /** Starts {@code Main} with {@code args} in a JVM of its own, stderr into stdout, for a command that keeps running. */
+  static Process start(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classPath(null), Main.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
   /** This JVM's class path, a manifest-only jar (as Surefire starts tests) expanded into its entries. */
   private static String classPath(String leaveOut) {
     List<String> entries = new ArrayList<>();
