@@ -153,7 +153,8 @@ final class LocalFleet {
       out.println("  instances: " + describe(driver));
       ApplicationHealthSettings settings = ApplicationHealthSettings.of(set).orElseThrow();
       try (ApplicationHealthSignal health = ApplicationHealthSignal.builder(settings)
-          .resolver((scaleSet, id, port) -> driver.address(id)).scheduler(scheduler).build()) {
+          .resolver((scaleSet, id, port) -> driver.address(id)).scheduler(scheduler)
+          .probeTimeout(Duration.ofSeconds(3)).build()) { // a busy machine answers late: late is not unhealthy yet
         AtomicReference<RollingUpgradeRun> handle = new AtomicReference<>();
         CompletableFuture<Void> crashed = new CompletableFuture<>();
         UpgradeListener progress = event -> {
