@@ -67,6 +67,7 @@ final class LocalProcessDriver implements InstanceDriver, AutoCloseable {
   private final Map<String, Duration> lastRestart = new TreeMap<>(NaturalOrder.INSTANCE);
   private final java.util.Set<Long> everyPid = new java.util.TreeSet<>();
   private boolean detached;
+  private int starting;
   private boolean closed;
 
   /** One instance: its process, where it listens, what it runs and ran before. */
@@ -309,13 +310,28 @@ final class LocalProcessDriver implements InstanceDriver, AutoCloseable {
       command.add("--unhealthy");
     }
     Process process;
+    synchronized (this) {
+      if (closed && !detached) {
+        throw new IllegalStateException("the fleet is stopping: instance " + id + " is not started");
+      }
+      starting++; // close() waits for this start, so that no process escapes it
+    }
     try {
       process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
           stateDir.resolve("instance-" + id + ".log").toFile())).start();
     } catch (IOException e) {
       throw new UncheckedIOException("instance " + id + ": cannot start its process", e);
+    } finally {
+      synchronized (this) {
+        starting--;
+        notifyAll();
+      }
     }
     synchronized (this) {
+      if (closed && !detached) {
+        process.destroyForcibly(); // close() ran while it started
+        throw new IllegalStateException("the fleet is stopping: instance " + id + " is stopped");
+      }
       Slot s = slots.get(id);
       s.process = process.toHandle();
       everyPid.add(process.pid());
@@ -437,6 +453,15 @@ final class LocalProcessDriver implements InstanceDriver, AutoCloseable {
         return;
       }
       closed = true;
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (starting > 0 && System.nanoTime() < until) {
+        try {
+          wait(100); // a process being started is in slots once its start returns
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
       if (detached) {
         work.shutdownNow();
         readers.shutdownNow();

@@ -112,4 +112,29 @@ class FleetCommandTest {
     assertThat(seen).isNotEmpty().noneMatch(FleetCommandTest::alive);
     assertThat(Optional.of(LocalProcessDriver.recordedProcesses(dir))).contains(List.of());
   }
+
+  /** Ctrl-C (SIGTERM: the JVM runs its shutdown hooks) in the middle of the run stops every instance process. */
+  @Test
+  void anInterruptedCommandLeavesNoProcess() throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "fleet", "--state-dir", dir.toString(),
+        "--instances", "5", "--probe-interval-ms", "100"));
+    Process orchestrator = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<Long> instances = new ArrayList<>();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(orchestrator.getInputStream()))) {
+      String line;
+      while ((line = lines.readLine()) != null && !line.contains("batch 2 (")) {
+        // read on until the run is under way
+      }
+      assertThat(line).as("the run reached batch 2").isNotNull();
+      LocalProcessDriver.recordedProcesses(dir).forEach(p -> instances.add(p.pid()));
+      orchestrator.descendants().forEach(p -> instances.add(p.pid()));
+      orchestrator.destroy(); // SIGTERM, as Ctrl-C
+      assertThat(orchestrator.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      orchestrator.destroyForcibly();
+    }
+    assertThat(instances).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(instances).noneMatch(FleetCommandTest::alive);
+  }
 }
