@@ -63,14 +63,16 @@ import picocli.CommandLine.Spec;
  * {@code bench}: measures, in one run, the planner's speed and scaling, the phase planner's speed
  * on a large multi-region rollout, the orchestration's CPU
  * overhead and heap per instance, how close a fault-free run comes to its shortest possible
- * duration, how well one batch's driver calls run in parallel, and what a durable (file) journal
- * costs against one in memory; prints a table, then one
+ * duration, how well one batch's driver calls run in parallel, what a durable (file) journal
+ * costs against one in memory, how many real HTTP health probes run at once ({@link HealthBench})
+ * and how close the {@code fleet} sample's real processes come to their shortest duration; prints a table, then one
  * {@code name: value} line per figure. {@code --quick} uses smaller sizes (under a minute). Exits
  * 1 when a figure misses its target (each named on stderr), else 0; with {@code --quick} a missed
  * target is only named (exit 0).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark planner, orchestration overhead, makespan, parallelism and the durable journal's cost; "
+    description = "Benchmark planner, orchestration overhead, makespan, parallelism, the durable journal's cost, "
+        + "health probes and a real fleet; "
         + "prints a table and name: value lines.")
 final class BenchCommand implements Callable<Integer> {
   static final ImageReference FROM = RolloutTestEnvironment.CURRENT_IMAGE;
@@ -128,6 +130,15 @@ final class BenchCommand implements Callable<Integer> {
     double durable = durableOverheadRatio(100_000); // smaller runs measure the disk's latency, not the journal
     figures.add(new Figure("durable-overhead-ratio", durable, "x", "<= 1.5", durable <= 1.5,
         "wall time of a fault-free simulate of 100000 instances journalled to a file / in memory"));
+
+    int endpoints = quick ? 300 : 1_000;
+    double probes = HealthBench.probeRatio(endpoints);
+    figures.add(new Figure("probe-ratio", probes, "x", "<= 5", probes <= 5, "wall time of one health sweep of "
+        + endpoints + " loopback HTTP endpoints / one probe (each answers in 250 ms)"));
+    int fleet = quick ? 3 : 5;
+    double makespanOfFleet = HealthBench.fleetRatio(fleet);
+    figures.add(new Figure("fleet", makespanOfFleet, "x", "<= 1.2", makespanOfFleet <= 1.2, "real time of the fleet "
+        + "sample (" + fleet + " processes) / sum over batches of restart + time to healthy"));
 
     return report(figures, out, spec.commandLine().getErr(), !quick);
   }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     version = "upgrade-samples 0.1.0-SNAPSHOT",
     description = "Samples and tools of the rolling upgrade SDK.",
     subcommands = {QuickstartCommand.class, ValidateCommand.class, PlanCommand.class, SimulateCommand.class,
-        OsUpdateCommand.class, BenchCommand.class, MetricsCommand.class, DashboardCommand.class,
+        OsUpdateCommand.class, FleetCommand.class, BenchCommand.class, MetricsCommand.class, DashboardCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec
