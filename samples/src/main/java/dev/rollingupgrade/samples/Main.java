@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "upgrade-samples 0.1.0-SNAPSHOT",
     description = "Samples and tools of the rolling upgrade SDK.",
-    subcommands = {QuickstartCommand.class, ValidateCommand.class, PlanCommand.class, SimulateCommand.class, BenchCommand.class, MetricsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {QuickstartCommand.class, ValidateCommand.class, PlanCommand.class, SimulateCommand.class, HaDemoCommand.class, BenchCommand.class, MetricsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;

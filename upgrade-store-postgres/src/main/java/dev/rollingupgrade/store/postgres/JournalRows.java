@@ -1,13 +1,15 @@
 package dev.rollingupgrade.store.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollingupgrade.api.spi.LeaseLostException;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.core.json.AzureJson;
-import java.sql.Array;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,26 +19,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The SQL of the journal: a group of records written in one statement (arrays unnested, so a
- * group of thousands costs one round trip), under the run's row lock and fencing token, and read
- * back. Stateless; every method runs on the caller's connection and transaction.
+ * The SQL of the journal: a group of records written as one row (a JSON array), under the run's
+ * row lock and fencing token, so a group of thousands costs one small insert; and read back. Stateless; every method runs on the caller's connection and transaction.
  */
 final class JournalRows {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<LinkedHashMap<String, String>> ATTRIBUTES = new TypeReference<>() {};
 
   private static final String LOCK_RUN =
       "SELECT owner, fencing_token, lease_until IS NULL, next_sequence FROM rollout_run WHERE run_id = ? FOR UPDATE";
-  private static final String INSERT = "INSERT INTO rollout_record (run_id, sequence, fencing_token, decided_at, kind, "
-      + "attributes, outcome_scale_set, outcome_entry) SELECT ?, t.s, ?, t.d, t.k, t.a::json, t.os, t.oe "
-      + "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS t(s, d, k, a, os, oe)";
+  private static final String INSERT = "INSERT INTO rollout_journal (run_id, first_sequence, last_sequence, "
+      + "fencing_token, records) VALUES (?, ?, ?, ?, ?::json)";
   private static final String ADVANCE = "UPDATE rollout_run SET next_sequence = ?, finished = finished OR ?, "
       + "begun = coalesce(begun, nextval('rollout_run_order')) WHERE run_id = ?";
-  private static final String LANDED =
-      "SELECT count(*) FROM rollout_record WHERE run_id = ? AND sequence BETWEEN ? AND ? AND fencing_token = ?";
+  private static final String LANDED = "SELECT count(*) FROM rollout_journal WHERE run_id = ? AND first_sequence = ? "
+      + "AND last_sequence = ? AND fencing_token = ?";
   private static final String ADD_HISTORY = "INSERT INTO rollout_history (scale_set, run_id, entry) VALUES (?, ?, ?)";
   private static final String TRIM_HISTORY = "DELETE FROM rollout_history WHERE scale_set = ? AND (id < coalesce(("
       + "SELECT min(id) FROM (SELECT id FROM rollout_history WHERE scale_set = ? ORDER BY id DESC LIMIT ?) AS kept), 0) "
@@ -71,7 +71,7 @@ final class JournalRows {
     long first = records.get(0).sequence();
     long last = records.get(records.size() - 1).sequence();
     if (next != first) {
-      if (next > last && landed(c, runId, first, last, token) == records.size()) {
+      if (next > last && landed(c, runId, first, last, token) == 1) {
         return records.get(records.size() - 1).isFinal(); // an earlier attempt committed it
       }
       throw new IllegalArgumentException("run " + runId + ": record " + first + " out of sequence, expected " + next);
@@ -102,42 +102,45 @@ final class JournalRows {
   }
 
   private static void insert(Connection c, String runId, long token, List<RunRecord> records) throws SQLException {
-    int n = records.size();
-    Long[] sequences = new Long[n];
-    String[] times = new String[n];
-    String[] kinds = new String[n];
-    String[] attributes = new String[n];
-    String[] scaleSets = new String[n];
-    String[] entries = new String[n];
-    for (int i = 0; i < n; i++) {
-      RunRecord r = records.get(i);
-      if (!r.runId().equals(runId)) {
-        throw new IllegalArgumentException("a record of run " + r.runId() + " in a group of run " + runId);
+    StringWriter json = new StringWriter(records.size() * 96);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(json)) {
+      g.writeStartArray();
+      long expected = records.get(0).sequence();
+      for (RunRecord r : records) {
+        if (!r.runId().equals(runId)) {
+          throw new IllegalArgumentException("a record of run " + r.runId() + " in a group of run " + runId);
+        }
+        if (r.sequence() != expected++) {
+          throw new IllegalArgumentException("run " + runId + ": record " + r.sequence() + " out of sequence, expected "
+              + (expected - 1));
+        }
+        g.writeStartObject();
+        g.writeNumberField("sequence", r.sequence());
+        g.writeStringField("time", r.time().toString());
+        g.writeStringField("kind", r.kind());
+        g.writeObjectFieldStart("attributes");
+        for (Map.Entry<String, String> a : r.attributes().entrySet()) {
+          g.writeStringField(a.getKey(), a.getValue());
+        }
+        g.writeEndObject();
+        if (r.outcome().isPresent()) {
+          g.writeStringField("scaleSet", r.outcome().get().scaleSetName());
+          g.writeFieldName("entry");
+          g.writeRawValue(AzureJson.write(r.outcome().get().historyEntry()));
+        }
+        g.writeEndObject();
       }
-      if (i > 0 && r.sequence() != sequences[i - 1] + 1) {
-        throw new IllegalArgumentException("run " + runId + ": record " + r.sequence() + " out of sequence, expected "
-            + (sequences[i - 1] + 1));
-      }
-      sequences[i] = r.sequence();
-      times[i] = r.time().toString();
-      kinds[i] = r.kind();
-      attributes[i] = json(r);
-      scaleSets[i] = r.outcome().map(RunRecord.Outcome::scaleSetName).orElse(null);
-      entries[i] = r.outcome().map(o -> AzureJson.write(o.historyEntry())).orElse(null);
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("run " + runId + ": records that cannot be written as JSON", e);
     }
     try (PreparedStatement s = c.prepareStatement(INSERT)) {
       s.setString(1, runId);
-      s.setLong(2, token);
-      Array[] arrays = {c.createArrayOf("bigint", sequences), c.createArrayOf("text", times),
-          c.createArrayOf("text", kinds), c.createArrayOf("text", attributes), c.createArrayOf("text", scaleSets),
-          c.createArrayOf("text", entries)};
-      for (int i = 0; i < arrays.length; i++) {
-        s.setArray(3 + i, arrays[i]);
-      }
+      s.setLong(2, records.get(0).sequence());
+      s.setLong(3, records.get(records.size() - 1).sequence());
+      s.setLong(4, token);
+      s.setString(5, json.toString());
       s.executeUpdate();
-      for (Array a : arrays) {
-        a.free();
-      }
     }
   }
 
@@ -174,27 +177,32 @@ final class JournalRows {
   /** Every record of a run in the database, in sequence order. */
   static List<RunRecord> read(Connection c, String runId) throws SQLException {
     List<RunRecord> records = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement("SELECT sequence, decided_at, kind, attributes::text, "
-        + "outcome_scale_set, outcome_entry FROM rollout_record WHERE run_id = ? ORDER BY sequence")) {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT records::text FROM rollout_journal WHERE run_id = ? ORDER BY first_sequence")) {
       s.setString(1, runId);
-      s.setFetchSize(10_000);
+      s.setFetchSize(100);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          Optional<RunRecord.Outcome> outcome = Optional.ofNullable(r.getString(5))
-              .map(set -> new RunRecord.Outcome(set, entry(getString(r, 6))));
-          records.add(new RunRecord(runId, r.getLong(1), Instant.parse(r.getString(2)), r.getString(3),
-              attributes(r.getString(4)), outcome));
+          for (JsonNode node : tree(r.getString(1))) {
+            Map<String, String> attributes = new LinkedHashMap<>();
+            node.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+            Optional<RunRecord.Outcome> outcome = node.hasNonNull("scaleSet")
+                ? Optional.of(new RunRecord.Outcome(node.get("scaleSet").asText(), entry(node.get("entry").toString())))
+                : Optional.empty();
+            records.add(new RunRecord(runId, node.get("sequence").asLong(), Instant.parse(node.get("time").asText()),
+                node.get("kind").asText(), attributes, outcome));
+          }
         }
       }
     }
     return records;
   }
 
-  private static String getString(ResultSet r, int column) {
+  private static JsonNode tree(String json) {
     try {
-      return r.getString(column);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a journal row is not the JSON this store writes: " + e.getMessage(), e);
     }
   }
 
@@ -206,20 +214,4 @@ final class JournalRows {
     return d.getSeconds() >= 1_000_000_000_000L ? 1_000_000_000_000_000_000L : d.toNanos() / 1_000; // ~31,700 years at most
   }
 
-  private static String json(RunRecord r) {
-    try {
-      return JSON.writeValueAsString(r.attributes());
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("run " + r.runId() + ": record " + r.sequence() + " has attributes that "
-          + "cannot be written as JSON", e);
-    }
-  }
-
-  private static LinkedHashMap<String, String> attributes(String json) {
-    try {
-      return JSON.readValue(json, ATTRIBUTES);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a record's attributes are not a JSON object of strings: " + e.getMessage(), e);
-    }
-  }
 }

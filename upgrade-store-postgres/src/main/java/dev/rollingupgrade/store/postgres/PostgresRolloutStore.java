@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Group commit.</b> {@link #append} writes its group, with the {@link #appendDeferred}
  * groups held since the run's last write, in one transaction and one statement: durability costs
- * one round trip per side effect, not per record. Held groups are kept in this store's memory (at
+ * one round trip per side effect, not per record. Each group is one row of {@code rollout_journal}
+ * (a JSON array; the view {@code rollout_record} shows one row per record). Held groups are kept in this store's memory (at
  * most 10,000 records a run, then written) and returned by {@link #records}; a replica that dies
  * loses them, as the contract allows. A run's final record adds its history entry in the same
  * transaction; the history keeps, by SQL, the newest entries of each scale set (100 unless set by
@@ -103,7 +104,7 @@ public final class PostgresRolloutStore implements RolloutStore {
     positive(duration);
     RunWrites w = writes.computeIfAbsent(runId, k -> new RunWrites());
     synchronized (w) {
-      Optional<Lease> lease = tx.inTransaction("claim run " + runId, c -> claim(c, runId, owner, duration));
+      Optional<Lease> lease = tx.autoCommit("claim run " + runId, c -> claim(c, runId, owner, duration));
       lease.ifPresent(l -> {
         w.token = l.fencingToken();
         w.held.clear(); // held under an older lease of this store: never to be written now
@@ -140,7 +141,7 @@ public final class PostgresRolloutStore implements RolloutStore {
   public Lease renew(Lease lease, Duration duration) {
     Objects.requireNonNull(lease, "lease");
     positive(duration);
-    return tx.inTransaction("renew the lease of run " + lease.runId(), c -> {
+    return tx.autoCommit("renew the lease of run " + lease.runId(), c -> {
       try (PreparedStatement s = c.prepareStatement("UPDATE rollout_run SET lease_until = clock_timestamp() + ? * "
           + "interval '1 microsecond' WHERE run_id = ? AND fencing_token = ? AND lease_until IS NOT NULL "
           + "RETURNING lease_until")) {
@@ -176,7 +177,7 @@ public final class PostgresRolloutStore implements RolloutStore {
         writes.remove(lease.runId(), w);
       }
     }
-    tx.inTransaction("release run " + lease.runId(), c -> {
+    tx.autoCommit("release run " + lease.runId(), c -> {
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE rollout_run SET lease_until = NULL WHERE run_id = ? AND fencing_token = ?")) {
         s.setString(1, lease.runId());
@@ -267,7 +268,7 @@ public final class PostgresRolloutStore implements RolloutStore {
   }
 
   private long nextSequence(String runId) {
-    return tx.inTransaction("read run " + runId, c -> {
+    return tx.autoCommit("read run " + runId, c -> {
       try (PreparedStatement s = c.prepareStatement("SELECT next_sequence FROM rollout_run WHERE run_id = ?")) {
         s.setString(1, runId);
         try (ResultSet r = s.executeQuery()) {
@@ -321,7 +322,7 @@ public final class PostgresRolloutStore implements RolloutStore {
   }
 
   private List<String> runIds(String what, String condition) {
-    return tx.inTransaction(what, c -> {
+    return tx.autoCommit(what, c -> {
       List<String> ids = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT run_id FROM rollout_run WHERE NOT finished "
           + "AND begun IS NOT NULL" + condition + " ORDER BY begun");
@@ -337,7 +338,7 @@ public final class PostgresRolloutStore implements RolloutStore {
   @Override
   public List<UpgradeHistoryEntry> history(String scaleSetName) {
     Objects.requireNonNull(scaleSetName, "scaleSetName");
-    return tx.inTransaction("read the history of " + scaleSetName, c -> {
+    return tx.autoCommit("read the history of " + scaleSetName, c -> {
       List<UpgradeHistoryEntry> entries = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement(
           "SELECT entry FROM rollout_history WHERE scale_set = ? ORDER BY id DESC")) {

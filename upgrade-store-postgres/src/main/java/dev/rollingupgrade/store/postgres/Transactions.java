@@ -47,9 +47,28 @@ final class Transactions {
    * @throws LeaseLostException and other runtime exceptions of {@code work}, at once
    */
   <T> T inTransaction(String what, Work<T> work) {
+    return run(what, work, true);
+  }
+
+  /**
+   * Runs {@code work}, whose every statement stands alone (one statement, or statements each of
+   * which may commit by itself), in auto-commit mode: two round trips fewer than a transaction.
+   * Retried like {@link #inTransaction}.
+   */
+  <T> T autoCommit(String what, Work<T> work) {
+    return run(what, work, false);
+  }
+
+  private <T> T run(String what, Work<T> work, boolean transaction) {
     long pause = backoff.toMillis();
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
+        if (!transaction) {
+          if (!c.getAutoCommit()) {
+            c.setAutoCommit(true);
+          }
+          return work.run(c);
+        }
         c.setAutoCommit(false);
         try {
           T result = work.run(c);

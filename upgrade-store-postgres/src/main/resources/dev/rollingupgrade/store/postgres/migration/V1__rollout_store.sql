@@ -27,18 +27,24 @@ CREATE TABLE rollout_run (
 );
 CREATE INDEX rollout_run_unfinished ON rollout_run (begun) WHERE NOT finished AND begun IS NOT NULL;
 
--- the decisions of each run, in sequence; attributes as a JSON object in their order (json keeps it)
-CREATE TABLE rollout_record (
+-- the decisions of each run, one row per group written together (the decisions before one side effect):
+-- records is a JSON array of {"sequence", "time", "kind", "attributes" (in order), "scaleSet", "entry"}
+CREATE TABLE rollout_journal (
   run_id text NOT NULL REFERENCES rollout_run (run_id) ON DELETE CASCADE,
-  sequence bigint NOT NULL,
+  first_sequence bigint NOT NULL,
+  last_sequence bigint NOT NULL,
   fencing_token bigint NOT NULL,
-  decided_at text NOT NULL,
-  kind text NOT NULL,
-  attributes json NOT NULL,
-  outcome_scale_set text,
-  outcome_entry text,
-  PRIMARY KEY (run_id, sequence)
+  written_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  records json NOT NULL,
+  PRIMARY KEY (run_id, first_sequence)
 );
+
+-- one row per decision, for people who audit runs with SQL ("which instances did batch 3 touch?")
+CREATE VIEW rollout_record AS
+  SELECT j.run_id, (r ->> 'sequence')::bigint AS sequence, j.fencing_token, r ->> 'time' AS decided_at,
+    r ->> 'kind' AS kind, r -> 'attributes' AS attributes, r ->> 'scaleSet' AS outcome_scale_set,
+    r -> 'entry' AS outcome_entry
+  FROM rollout_journal j CROSS JOIN LATERAL json_array_elements(j.records) AS r;
 
 -- each scale set's upgrade history, newest last by id; the entry is Azure JSON (osUpgradeHistory shape)
 CREATE TABLE rollout_history (
