@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * RolloutRecovery recovery = RolloutRecovery.of(store).driver(driver).health(health)
  *     .scheduler(scheduler).models(models::get)
- *     .options(RunOptions.defaults().owner("replica-" + hostName));
+ *     .options(RunOptions.defaults().withOwner("replica-" + hostName));
  * RecoveryLoop loop = RecoveryLoop.of(store, recovery).every(Duration.ofSeconds(15))
  *     .onTakeOver(run -> log.info("took over {}", run.runId()));
  * loop.start(scheduler);   // ... loop.stop() on shutdown
