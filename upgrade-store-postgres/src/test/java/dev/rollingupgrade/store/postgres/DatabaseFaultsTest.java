@@ -40,8 +40,40 @@ class DatabaseFaultsTest {
     }
   }
 
+  /** A DataSource that hands out one connection again and again, and opens another once it is closed or broken. */
+  static final class OneConnection extends Switchable {
+    private final String url;
+    private Connection physical;
+    int opened;
+
+    OneConnection(String url) {
+      super(null);
+      this.url = url;
+    }
+
+    @Override
+    public synchronized Connection getConnection() throws SQLException {
+      if (physical == null || physical.isClosed()) {
+        physical = java.sql.DriverManager.getConnection(url);
+        opened++;
+      }
+      Connection target = physical;
+      return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+          new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+            if (method.getName().equals("close")) {
+              return null; // kept for the next caller
+            }
+            try {
+              return method.invoke(target, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+    }
+  }
+
   /** A DataSource whose database can be made unreachable. */
-  static final class Switchable implements DataSource {
+  static class Switchable implements DataSource {
     private final DataSource db;
     volatile boolean down;
 
@@ -115,7 +147,8 @@ class DatabaseFaultsTest {
     };
   }
 
-  private static RollingUpgradeRun start(Replicas r, PostgresRolloutStore store, UpgradeListener fault) {
+  private static RollingUpgradeRun start(Replicas r, dev.rollingupgrade.api.spi.RolloutStore store,
+      UpgradeListener fault) {
     r.run = RollingUpgrade.of(r.scaleSet).driver(r.fleet).health(r.fleet).scheduler(r.clock).store(store)
         .runId("run-1").options(Replicas.options("replica-a")).startedBy(UpgradeOperationInvoker.PLATFORM)
         .listener(r.recorder).listener(fault).start();
@@ -127,11 +160,26 @@ class DatabaseFaultsTest {
   void droppedConnectionsAreReplacedAndTheRunGoesOnUnchanged() {
     try (HikariDataSource db = TestDatabase.migrated()) {
       Replicas r = new Replicas();
-      PostgresRolloutStore store = PostgresRolloutStore.builder(db).retries(6, Duration.ZERO).open();
+      // one connection, kept: the pool does not get a chance to notice the drop before the store does
+      OneConnection one = new OneConnection(db.getJdbcUrl());
+      PostgresRolloutStore store = PostgresRolloutStore.builder(one).retries(3, Duration.ZERO).open();
       int[] dropped = {0};
-      start(r, store, atBatch(3, () -> dropped[0] += dropConnections(db)));
+      int[] appends = {0};
+      // the connections drop right before a write that enables a side effect (the 5th: a batch start)
+      dev.rollingupgrade.api.spi.RolloutStore dropping = new dev.rollingupgrade.testkit.crash.ForwardingRolloutStore(store) {
+        @Override
+        public java.util.concurrent.CompletionStage<Void> append(dev.rollingupgrade.api.spi.Lease lease,
+            List<dev.rollingupgrade.api.spi.RunRecord> records) {
+          if (++appends[0] == 5) {
+            dropped[0] += dropConnections(db);
+          }
+          return super.append(lease, records);
+        }
+      };
+      start(r, dropping, event -> { });
       assertThat(r.runOrDie()).isFalse();
       assertThat(dropped[0]).as("connections dropped").isPositive();
+      assertThat(one.opened).as("connections opened").isGreaterThan(1);
       assertThat(r.run.isFinished()).isTrue();
       assertThat(r.upgrades().values()).containsOnly(1);
       assertThat(r.digest()).isEqualTo(digest);

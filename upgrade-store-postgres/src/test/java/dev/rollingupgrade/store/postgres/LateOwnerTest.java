@@ -51,8 +51,9 @@ class LateOwnerTest {
 
         assertThat(r.runOrDie()).isFalse(); // replica-a wakes up too: both go on, on one clock
         assertThat(late.completion().toCompletableFuture()).isCompletedExceptionally();
-        assertThat(late.completion().toCompletableFuture().handle((v, t) -> t).join())
-            .isInstanceOfAny(LeaseLostException.class, CompletionException.class);
+        Throwable why = late.completion().toCompletableFuture().handle((v, t) -> t).join();
+        assertThat(why instanceof CompletionException ? why.getCause() : why).as("why the late owner stopped")
+            .isInstanceOf(LeaseLostException.class);
         List<DriverCall> after = r.fleet.stateChangingCalls().subList(callsAtTakeOver, r.fleet.stateChangingCalls().size());
         assertThat(after).as("calls after the take-over").isNotEmpty();
         assertThat(r.upgrades().values()).as("stall %s: upgrades per instance %s", stall, r.upgrades()).containsOnly(1);
