@@ -12,6 +12,8 @@ import dev.rollingupgrade.api.UpgradePolicy;
 import dev.rollingupgrade.api.VirtualMachineProfile;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.InstanceDriver;
+import dev.rollingupgrade.api.spi.RolloutStore;
+import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.auto.PhasePlan;
 import dev.rollingupgrade.core.auto.PhasePlanner;
 import dev.rollingupgrade.core.auto.RegionPairs;
@@ -23,6 +25,7 @@ import dev.rollingupgrade.core.run.RollingUpgrade;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.core.time.SystemScheduler;
+import dev.rollingupgrade.store.postgres.PostgresRolloutStore;
 import dev.rollingupgrade.testkit.RolloutTestEnvironment;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import dev.rollingupgrade.testkit.sim.Simulation;
@@ -63,9 +66,10 @@ import picocli.CommandLine.Spec;
  * {@code bench}: measures, in one run, the planner's speed and scaling, the phase planner's speed
  * on a large multi-region rollout, the orchestration's CPU
  * overhead and heap per instance, how close a fault-free run comes to its shortest possible
- * duration, how well one batch's driver calls run in parallel, what a durable (file) journal
- * costs against one in memory, how many real HTTP health probes run at once ({@link HealthBench})
- * and how close the {@code fleet} sample's real processes come to their shortest duration; prints a table, then one
+ * duration, how well one batch's driver calls run in parallel, what a durable journal (a file,
+ * PostgreSQL) costs against one in memory, how many real HTTP health probes run at once
+ * ({@link HealthBench}) and how close the {@code fleet} sample's real processes come to their
+ * shortest duration; prints a table, then one
  * {@code name: value} line per figure. {@code --quick} uses smaller sizes (under a minute). Exits
  * 1 when a figure misses its target (each named on stderr), else 0; with {@code --quick} a missed
  * target is only named (exit 0).
@@ -83,6 +87,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--quick", description = "smaller sizes where needed, same figures, under a minute")
   private boolean quick;
+
+  @Option(names = "--jdbc-url", paramLabel = "URL",
+      description = "postgres-overhead-ratio: measure on this PostgreSQL (jdbc:postgresql://host/db?user=..) instead of "
+          + "an embedded one started for the benchmark")
+  private String jdbcUrl;
 
   /** One figure: its name, value, unit, target and whether it is met. */
   record Figure(String name, double value, String unit, String target, boolean met, String note) {}
@@ -139,6 +148,11 @@ final class BenchCommand implements Callable<Integer> {
     double makespanOfFleet = HealthBench.fleetRatio(fleet);
     figures.add(new Figure("fleet", makespanOfFleet, "x", "<= 1.2", makespanOfFleet <= 1.2, "real time of the fleet "
         + "sample (" + fleet + " processes) / sum over batches of restart + time to healthy"));
+    int postgresSize = quick ? 2_000 : 10_000;
+    double postgres = postgresOverheadRatio(postgresSize);
+    figures.add(new Figure("postgres-overhead-ratio", postgres, "x", "<= 3", postgres <= 3,
+        "wall time of a fault-free run of " + postgresSize + " instances journalled on "
+            + (jdbcUrl == null ? "an embedded" : "the given") + " PostgreSQL / in memory"));
 
     return report(figures, out, spec.commandLine().getErr(), !quick);
   }
@@ -495,6 +509,43 @@ final class BenchCommand implements Callable<Integer> {
       file = Math.min(file, sim.fileJournal(true).build().run().wallTime().toNanos());
     }
     return (double) file / memory;
+  }
+
+  /**
+   * Wall time of a fault-free run of {@code n} instances (simulate's fleet, seed 1) journalled on
+   * PostgreSQL over the same run in memory; best of three of each, interleaved, after a warm-up of
+   * both. The store writes the decisions before each side effect in one transaction.
+   */
+  private double postgresOverheadRatio(int n) {
+    try (PostgresServer server = PostgresServer.start(jdbcUrl)) {
+      RolloutStore postgres = PostgresRolloutStore.open(server.dataSource());
+      timedRun(n, new InMemoryRolloutStore()); // warms the JIT up, both ways
+      timedRun(n, postgres);
+      long memory = Long.MAX_VALUE;
+      long database = Long.MAX_VALUE;
+      for (int r = 0; r < 3; r++) {
+        memory = Math.min(memory, timedRun(n, new InMemoryRolloutStore()));
+        database = Math.min(database, timedRun(n, postgres));
+      }
+      return (double) database / memory;
+    }
+  }
+
+  private static int benchRuns;
+
+  /** Nanoseconds of wall time of one fault-free run of {@code n} instances journalled in {@code store}. */
+  private static long timedRun(int n, RolloutStore store) {
+    SeededFleet sim = SeededFleet.of(n, 1, 0);
+    long start = System.nanoTime();
+    RollingUpgradeRun run = RollingUpgrade.of(sim.scaleSet()).driver(sim.fleet()).health(sim.fleet())
+        .scheduler(sim.clock()).store(store).runId("bench-" + n + "-" + (++benchRuns)) // a new id: no lookup
+        .startedBy(UpgradeOperationInvoker.PLATFORM).start();
+    sim.clock().runUntilIdle();
+    long took = System.nanoTime() - start;
+    if (run.status().progress().orElseThrow().successfulInstanceCount() != n) {
+      throw new IllegalStateException("the benchmark run did not upgrade every instance: " + run.status());
+    }
+    return took;
   }
 
   private static String format(double v) {

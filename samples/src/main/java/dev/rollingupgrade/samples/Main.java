@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
     version = "upgrade-samples 0.1.0-SNAPSHOT",
     description = "Samples and tools of the rolling upgrade SDK.",
     subcommands = {QuickstartCommand.class, ValidateCommand.class, PlanCommand.class, SimulateCommand.class,
-        OsUpdateCommand.class, FleetCommand.class, BenchCommand.class, MetricsCommand.class, DashboardCommand.class,
-        CommandLine.HelpCommand.class})
+        OsUpdateCommand.class, FleetCommand.class, HaDemoCommand.class, BenchCommand.class, MetricsCommand.class,
+        DashboardCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;

@@ -29,7 +29,8 @@ class BenchCommandTest {
       assertThat(err.toString()).isEmpty();
     }
     for (String figure : List.of("planner-1m-ms", "planner-scaling-10x", "phase-plan-10k-ms", "overhead-us-per-instance", "peak-heap-mib",
-        "makespan-ratio", "parallel-ratio", "durable-overhead-ratio", "probe-ratio", "fleet")) {
+        "makespan-ratio", "parallel-ratio", "durable-overhead-ratio", "probe-ratio", "fleet",
+        "postgres-overhead-ratio")) {
       assertThat(lines).anySatisfy(l -> assertThat(l).matches(figure + ": [0-9.]+"));
     }
     // the makespan is computed, not timed: a fault-free run loses no time between batches

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** What a Maven user of the library gets: a BOM naming every library module, and stable module names. */
 class LibraryArtifactsTest {
-  static final List<String> LIBRARIES = List.of("upgrade-api", "upgrade-core", "upgrade-testkit", "upgrade-micrometer");
+  static final List<String> LIBRARIES = List.of("upgrade-api", "upgrade-core", "upgrade-testkit", "upgrade-micrometer",
+      "upgrade-store-postgres");
 
   @Test
   void theBomManagesEveryLibraryModule() throws IOException {
@@ -33,7 +34,7 @@ class LibraryArtifactsTest {
       }
       try (JarFile file = new JarFile(jar.toFile())) {
         assertThat(file.getManifest().getMainAttributes().getValue("Automatic-Module-Name")).as(module)
-            .isEqualTo("dev.rollingupgrade." + module.substring("upgrade-".length()));
+            .isEqualTo("dev.rollingupgrade." + module.substring("upgrade-".length()).replace('-', '.'));
       }
     }
   }

@@ -1,0 +1,417 @@
+package dev.rollingupgrade.store.postgres;
+
+import dev.rollingupgrade.api.spi.Lease;
+import dev.rollingupgrade.api.spi.LeaseLostException;
+import dev.rollingupgrade.api.spi.RolloutStore;
+import dev.rollingupgrade.api.spi.RunRecord;
+import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link RolloutStore} on PostgreSQL, shared by the replicas of a service (DESIGN §11): each
+ * replica opens its own store on the same database, through the {@link DataSource} the
+ * application already has (a pool of its choice; this store opens no connection of its own
+ * outside it, and keeps none between calls).
+ *
+ * <pre>{@code
+ * PostgresSchema.migrate(dataSource);                 // opt-in; or apply the shipped SQL with Flyway/Liquibase
+ * RolloutStore store = PostgresRolloutStore.open(dataSource);   // fails fast on a wrong schema version
+ * }</pre>
+ *
+ * <p><b>Ownership.</b> One row per run holds its lease: the owner, {@code lease_until} by the
+ * database's clock (so replicas' clocks never matter) and the fencing token, bumped by every
+ * claim. A claim takes a run nobody holds — never claimed, lease expired, or released — under
+ * {@code SELECT ... FOR UPDATE SKIP LOCKED}, so replicas racing for one run never wait for each
+ * other and exactly one wins. Every journal write locks the run's row and is refused with
+ * {@link LeaseLostException} unless the lease's token is still the run's newest: an owner that
+ * wakes up after another claimed its run writes nothing more, and its run stops.
+ *
+ * <p><b>Group commit.</b> {@link #append} writes its group, with the {@link #appendDeferred}
+ * groups held since the run's last write, in one transaction and one statement: durability costs
+ * one round trip per side effect, not per record. Each group is one row of {@code rollout_journal}
+ * (a JSON array; the view {@code rollout_record} shows one row per record). Held groups are kept in this store's memory (at
+ * most 10,000 records a run, then written) and returned by {@link #records}; a replica that dies
+ * loses them, as the contract allows. A run's final record adds its history entry in the same
+ * transaction; the history keeps, by SQL, the newest entries of each scale set (100 unless set by
+ * {@link Builder#historyRetention}).
+ *
+ * <p><b>Faults.</b> A write that fails because the connection dropped or the server restarted is
+ * made again on another connection of the pool (3 attempts unless set by {@link Builder#retries});
+ * one whose commit landed before the connection dropped is recognised, never written twice. When
+ * every attempt fails, the stage fails with an {@link UncheckedIOException} naming the SQL state:
+ * the run stops with that reason and stays unfinished in the database, for a replica to resume.
+ * Thread-safe: runs write concurrently, each on its own connection.
+ */
+public final class PostgresRolloutStore implements RolloutStore {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresRolloutStore.class);
+  private static final int MAX_HELD_RECORDS = 10_000;
+
+  private final Transactions tx;
+  private final HistoryRetention retention;
+  /** Per run this store writes: the newest token it knows, its next sequence number and the deferred groups held. */
+  private final ConcurrentHashMap<String, RunWrites> writes = new ConcurrentHashMap<>(); // lookups only
+
+  private static final class RunWrites {
+    long token;
+    long nextSequence = -1; // unknown: read from the database
+    final List<RunRecord> held = new ArrayList<>();
+  }
+
+  private PostgresRolloutStore(Builder b) {
+    this.tx = new Transactions(b.dataSource, b.attempts, b.backoff);
+    this.retention = new HistoryRetention(b.maxEntries, b.maxAge);
+    tx.inTransaction("check the schema version", c -> {
+      PostgresSchema.check(c);
+      return null;
+    });
+  }
+
+  /**
+   * A store on {@code dataSource} with the defaults.
+   *
+   * @throws IllegalStateException if the database does not hold schema version {@link PostgresSchema#CURRENT_VERSION}
+   * @throws UncheckedIOException if the database cannot be reached
+   */
+  public static PostgresRolloutStore open(DataSource dataSource) {
+    return builder(dataSource).open();
+  }
+
+  /** Configures a store on {@code dataSource}. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+  }
+
+  @Override
+  public Optional<Lease> claim(String runId, String owner, Duration duration) {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(owner, "owner");
+    positive(duration);
+    RunWrites w = writes.computeIfAbsent(runId, k -> new RunWrites());
+    synchronized (w) {
+      Optional<Lease> lease = tx.autoCommit("claim run " + runId, c -> claim(c, runId, owner, duration));
+      lease.ifPresent(l -> {
+        w.token = l.fencingToken();
+        w.held.clear(); // held under an older lease of this store: never to be written now
+        w.nextSequence = -1;
+      });
+      return lease;
+    }
+  }
+
+  private static Optional<Lease> claim(Connection c, String runId, String owner, Duration duration) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO rollout_run (run_id) VALUES (?) ON CONFLICT DO NOTHING")) {
+      s.setString(1, runId);
+      s.executeUpdate();
+    }
+    // a row locked by another transaction is being claimed or written right now: not free
+    try (PreparedStatement s = c.prepareStatement("WITH free AS (SELECT run_id FROM rollout_run WHERE run_id = ? "
+        + "AND (lease_until IS NULL OR lease_until <= clock_timestamp()) FOR UPDATE SKIP LOCKED) "
+        + "UPDATE rollout_run r SET owner = ?, fencing_token = r.fencing_token + 1, claimed_at = clock_timestamp(), "
+        + "lease_until = clock_timestamp() + ? * interval '1 microsecond' FROM free WHERE r.run_id = free.run_id "
+        + "RETURNING r.fencing_token, r.lease_until")) {
+      s.setString(1, runId);
+      s.setString(2, owner);
+      s.setLong(3, JournalRows.micros(duration));
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new Lease(runId, owner, r.getLong(1), r.getObject(2, OffsetDateTime.class).toInstant()));
+      }
+    }
+  }
+
+  @Override
+  public Lease renew(Lease lease, Duration duration) {
+    Objects.requireNonNull(lease, "lease");
+    positive(duration);
+    return tx.autoCommit("renew the lease of run " + lease.runId(), c -> {
+      try (PreparedStatement s = c.prepareStatement("UPDATE rollout_run SET lease_until = clock_timestamp() + ? * "
+          + "interval '1 microsecond' WHERE run_id = ? AND fencing_token = ? AND lease_until IS NOT NULL "
+          + "RETURNING lease_until")) {
+        s.setLong(1, JournalRows.micros(duration));
+        s.setString(2, lease.runId());
+        s.setLong(3, lease.fencingToken());
+        try (ResultSet r = s.executeQuery()) {
+          if (r.next()) {
+            return new Lease(lease.runId(), lease.owner(), lease.fencingToken(),
+                r.getObject(1, OffsetDateTime.class).toInstant());
+          }
+        }
+      }
+      throw lost(c, lease);
+    });
+  }
+
+  /** Writes the run's held groups first (best effort), then gives the run up. */
+  @Override
+  public void release(Lease lease) {
+    Objects.requireNonNull(lease, "lease");
+    RunWrites w = writes.get(lease.runId());
+    if (w != null) {
+      synchronized (w) {
+        if (!w.held.isEmpty() && w.token == lease.fencingToken()) {
+          try {
+            flush(w, lease, List.of());
+          } catch (RuntimeException e) {
+            LOG.warn("run {}: {} deferred records could not be written before its release: {}", lease.runId(),
+                w.held.size(), e.getMessage());
+          }
+        }
+        writes.remove(lease.runId(), w);
+      }
+    }
+    tx.autoCommit("release run " + lease.runId(), c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE rollout_run SET lease_until = NULL WHERE run_id = ? AND fencing_token = ?")) {
+        s.setString(1, lease.runId());
+        s.setLong(2, lease.fencingToken());
+        s.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Writes the held groups of the run and this one in one transaction. */
+  @Override
+  public CompletionStage<Void> append(Lease lease, List<RunRecord> records) {
+    return write(lease, records, true);
+  }
+
+  /**
+   * Holds the group in memory (after checking its sequence and that this store knows no newer
+   * lease), to be written with the run's next {@link #append}; written at once if it ends the run
+   * or the run holds 10,000 records.
+   */
+  @Override
+  public CompletionStage<Void> appendDeferred(Lease lease, List<RunRecord> records) {
+    return write(lease, records, false);
+  }
+
+  private CompletionStage<Void> write(Lease lease, List<RunRecord> records, boolean force) {
+    try {
+      Objects.requireNonNull(lease, "lease");
+      if (records.isEmpty()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      RunWrites w = writes.computeIfAbsent(lease.runId(), k -> new RunWrites());
+      synchronized (w) {
+        if (w.token > lease.fencingToken()) {
+          throw new LeaseLostException("run " + lease.runId() + ": the lease of " + lease.owner() + " (token "
+              + lease.fencingToken() + ") is no longer valid; this store has claimed it since with token " + w.token);
+        }
+        if (w.nextSequence < 0 || w.token < lease.fencingToken()) {
+          w.held.clear();
+          w.token = lease.fencingToken();
+          w.nextSequence = nextSequence(lease.runId());
+        }
+        long expected = w.nextSequence;
+        boolean ends = false;
+        for (RunRecord r : records) {
+          if (!r.runId().equals(lease.runId()) || r.sequence() != expected++) {
+            throw new IllegalArgumentException("run " + lease.runId() + ": record " + r.runId() + "/" + r.sequence()
+                + " out of sequence, expected " + (expected - 1));
+          }
+          ends |= r.isFinal();
+        }
+        if (!force && !ends && w.held.size() + records.size() < MAX_HELD_RECORDS) {
+          w.held.addAll(records);
+          w.nextSequence = expected;
+          return CompletableFuture.completedFuture(null);
+        }
+        flush(w, lease, records);
+        w.nextSequence = expected;
+        if (ends) {
+          writes.remove(lease.runId(), w);
+        }
+      }
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Writes the held groups and {@code records}; on failure the held ones stay held, unless the lease was lost. */
+  private void flush(RunWrites w, Lease lease, List<RunRecord> records) {
+    List<RunRecord> group = records;
+    if (!w.held.isEmpty()) {
+      group = new ArrayList<>(w.held.size() + records.size());
+      group.addAll(w.held);
+      group.addAll(records);
+    }
+    List<RunRecord> all = group;
+    try {
+      tx.inTransaction("write " + all.size() + " records of run " + lease.runId(),
+          c -> JournalRows.write(c, lease.runId(), lease.owner(), lease.fencingToken(), all, retention));
+      w.held.clear();
+    } catch (LeaseLostException e) {
+      w.held.clear();
+      w.nextSequence = -1;
+      throw e;
+    }
+  }
+
+  private long nextSequence(String runId) {
+    return tx.autoCommit("read run " + runId, c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT next_sequence FROM rollout_run WHERE run_id = ?")) {
+        s.setString(1, runId);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next() ? r.getLong(1) : 0L;
+        }
+      }
+    });
+  }
+
+  private static LeaseLostException lost(Connection c, Lease lease) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT owner, fencing_token, lease_until IS NULL FROM rollout_run WHERE run_id = ?")) {
+      s.setString(1, lease.runId());
+      try (ResultSet r = s.executeQuery()) {
+        boolean found = r.next();
+        return JournalRows.lost(lease.runId(), lease.owner(), lease.fencingToken(),
+            !found || r.getBoolean(3) ? null : r.getString(1), found ? r.getLong(2) : 0);
+      }
+    }
+  }
+
+  /** The run's records in the database, then those this store holds for it. */
+  @Override
+  public List<RunRecord> records(String runId) {
+    Objects.requireNonNull(runId, "runId");
+    RunWrites w = writes.get(runId);
+    if (w == null) {
+      return tx.inTransaction("read run " + runId, c -> JournalRows.read(c, runId));
+    }
+    synchronized (w) {
+      List<RunRecord> records = tx.inTransaction("read run " + runId, c -> JournalRows.read(c, runId));
+      if (!w.held.isEmpty() && (records.isEmpty() || records.get(records.size() - 1).sequence() + 1
+          == w.held.get(0).sequence())) {
+        records.addAll(w.held);
+      }
+      return records;
+    }
+  }
+
+  @Override
+  public List<String> unfinishedRuns() {
+    return runIds("list unfinished runs", "");
+  }
+
+  /**
+   * Ids of unfinished runs that nobody holds — their owner's lease expired (by the database
+   * clock) or was released — oldest first: what a replica's {@link RecoveryLoop} may take over.
+   */
+  public List<String> orphanedRuns() {
+    return runIds("list orphaned runs", " AND (lease_until IS NULL OR lease_until <= clock_timestamp())");
+  }
+
+  private List<String> runIds(String what, String condition) {
+    return tx.autoCommit(what, c -> {
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT run_id FROM rollout_run WHERE NOT finished "
+          + "AND begun IS NOT NULL" + condition + " ORDER BY begun");
+          ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          ids.add(r.getString(1));
+        }
+      }
+      return ids;
+    });
+  }
+
+  @Override
+  public List<UpgradeHistoryEntry> history(String scaleSetName) {
+    Objects.requireNonNull(scaleSetName, "scaleSetName");
+    return tx.autoCommit("read the history of " + scaleSetName, c -> {
+      List<UpgradeHistoryEntry> entries = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT entry FROM rollout_history WHERE scale_set = ? ORDER BY id DESC")) {
+        s.setString(1, scaleSetName);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            entries.add(JournalRows.entry(r.getString(1)));
+          }
+        }
+      }
+      return entries;
+    });
+  }
+
+  private static void positive(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("a lease lasts more than zero, got " + duration);
+    }
+  }
+
+  /** Configures a {@link PostgresRolloutStore}. Not thread-safe. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private int maxEntries = 100;
+    private Duration maxAge = Duration.ofDays(366 * 10);
+    private int attempts = 3;
+    private Duration backoff = Duration.ofMillis(100);
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * What the store keeps of each scale set's history, applied in SQL whenever a run adds its
+     * entry: the newest {@code maxEntries} (default 100), none recorded more than {@code maxAge}
+     * ago by the database clock (default 10 years). Readers apply their own, smaller retention
+     * ({@code UpgradeHistory}: Azure's last 5 of 60 days).
+     *
+     * @throws IllegalArgumentException if {@code maxEntries} is below 1 or {@code maxAge} not positive
+     */
+    public Builder historyRetention(int maxEntries, Duration maxAge) {
+      HistoryRetention checked = new HistoryRetention(maxEntries, Objects.requireNonNull(maxAge, "maxAge"));
+      this.maxEntries = checked.maxEntries();
+      this.maxAge = checked.maxAge();
+      return this;
+    }
+
+    /**
+     * How often a statement that failed for a passing reason (a dropped connection, a server
+     * restarting, a serialization failure) is tried in all, and the pause before the second try
+     * (doubling after). Default 3 attempts, 100 ms.
+     *
+     * @throws IllegalArgumentException if {@code attempts} is below 1 or {@code backoff} negative
+     */
+    public Builder retries(int attempts, Duration backoff) {
+      if (attempts < 1 || backoff.isNegative()) {
+        throw new IllegalArgumentException("retries need 1 attempt or more and a pause of 0 or more, got " + attempts
+            + ", " + backoff);
+      }
+      this.attempts = attempts;
+      this.backoff = backoff;
+      return this;
+    }
+
+    /**
+     * The store, after checking the schema version.
+     *
+     * @throws IllegalStateException if the database does not hold schema version {@link PostgresSchema#CURRENT_VERSION}
+     * @throws UncheckedIOException if the database cannot be reached
+     */
+    public PostgresRolloutStore open() {
+      return new PostgresRolloutStore(this);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+--liquibase formatted sql
+--changeset dev.rollingupgrade:rollout-store-1
+-- Schema version 1 of the rolling-upgrade SDK's PostgreSQL store (upgrade-store-postgres).
+-- Apply it with PostgresSchema.migrate(dataSource), with Flyway (location
+-- classpath:dev/rollingupgrade/store/postgres/migration) or with Liquibase (a formatted SQL changelog).
+-- Every statement ends its line with a semicolon: PostgresSchema.migrate splits the script there.
+
+-- which version of this schema the database holds; the store refuses to start on another
+CREATE TABLE rollout_schema_version (
+  version integer PRIMARY KEY,
+  applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- the order in which runs wrote their first record ("oldest first")
+CREATE SEQUENCE rollout_run_order;
+
+-- one row per run: its lease (owner, until when by the database clock, fencing token) and its journal's end
+CREATE TABLE rollout_run (
+  run_id text PRIMARY KEY,
+  owner text,
+  lease_until timestamptz,
+  fencing_token bigint NOT NULL DEFAULT 0,
+  claimed_at timestamptz,
+  next_sequence bigint NOT NULL DEFAULT 0,
+  finished boolean NOT NULL DEFAULT false,
+  begun bigint
+);
+CREATE INDEX rollout_run_unfinished ON rollout_run (begun) WHERE NOT finished AND begun IS NOT NULL;
+
+-- the decisions of each run, one row per group written together (the decisions before one side effect):
+-- records is a JSON array of {"sequence", "time", "kind", "attributes" (in order), "scaleSet", "entry"}
+CREATE TABLE rollout_journal (
+  run_id text NOT NULL REFERENCES rollout_run (run_id) ON DELETE CASCADE,
+  first_sequence bigint NOT NULL,
+  last_sequence bigint NOT NULL,
+  fencing_token bigint NOT NULL,
+  written_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  records json NOT NULL,
+  PRIMARY KEY (run_id, first_sequence)
+);
+
+-- one row per decision, for people who audit runs with SQL ("which instances did batch 3 touch?")
+CREATE VIEW rollout_record AS
+  SELECT j.run_id, (r ->> 'sequence')::bigint AS sequence, j.fencing_token, r ->> 'time' AS decided_at,
+    r ->> 'kind' AS kind, r -> 'attributes' AS attributes, r ->> 'scaleSet' AS outcome_scale_set,
+    r -> 'entry' AS outcome_entry
+  FROM rollout_journal j CROSS JOIN LATERAL json_array_elements(j.records) AS r;
+
+-- each scale set's upgrade history, newest last by id; the entry is Azure JSON (osUpgradeHistory shape)
+CREATE TABLE rollout_history (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  scale_set text NOT NULL,
+  run_id text NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  entry text NOT NULL
+);
+CREATE INDEX rollout_history_scale_set ON rollout_history (scale_set, id);
+
+INSERT INTO rollout_schema_version (version) VALUES (1);

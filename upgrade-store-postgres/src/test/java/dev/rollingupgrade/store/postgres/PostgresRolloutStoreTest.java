@@ -1,0 +1,269 @@
+package dev.rollingupgrade.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.rollingupgrade.api.spi.Lease;
+import dev.rollingupgrade.api.spi.LeaseLostException;
+import dev.rollingupgrade.api.spi.RunRecord;
+import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
+import dev.rollingupgrade.api.status.RunningStatus;
+import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The store contract (DESIGN §11) on a real PostgreSQL: leases, fencing, grouped and deferred writes, history. */
+class PostgresRolloutStoreTest {
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00.123456789Z");
+  private static HikariDataSource db;
+  private static int runs;
+
+  @BeforeAll
+  static void database() {
+    db = TestDatabase.migrated();
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
+
+  private static String newRun() {
+    return "run-" + (++runs);
+  }
+
+  private static RunRecord record(String run, long seq) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("zeta", "1");
+    attributes.put("alpha", "a \"quoted\" value\nwith a line");
+    attributes.put("instances", "[\"7\",\"8\"]");
+    return RunRecord.of(run, seq, T0.plusSeconds(seq), seq == 0 ? "RUN_STARTED" : "BATCH_STARTED", attributes);
+  }
+
+  private static RunRecord last(String run, long seq, String scaleSet, int n) {
+    UpgradeHistoryEntry entry = UpgradeHistoryEntry.builder().runningStatus(RunningStatus.builder()
+        .code(RollingUpgradeStatusCode.COMPLETED).startTime(T0).endTime(T0.plusSeconds(n)).build()).build();
+    return new RunRecord(run, seq, T0.plusSeconds(seq), "RUN_FINISHED", Map.of("code", "Completed"),
+        Optional.of(new RunRecord.Outcome(scaleSet, entry)));
+  }
+
+  private static void append(PostgresRolloutStore store, Lease lease, RunRecord... records) {
+    store.append(lease, List.of(records)).toCompletableFuture().join();
+  }
+
+  @Test
+  void recordsComeBackExactlyAndFromAnotherReplica() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    append(a, lease, record(run, 0), record(run, 1));
+    append(a, lease, record(run, 2));
+    List<RunRecord> expected = List.of(record(run, 0), record(run, 1), record(run, 2));
+    assertThat(a.records(run)).isEqualTo(expected);
+    assertThat(PostgresRolloutStore.open(db).records(run)).isEqualTo(expected);
+    assertThat(a.records(run).get(0).attributes().keySet()).containsExactly("zeta", "alpha", "instances");
+    assertThat(a.records("no-such-run")).isEmpty();
+  }
+
+  @Test
+  void aClaimGrantsOneOwnerUntilTheLeaseExpiresAndEachClaimBumpsTheToken() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    PostgresRolloutStore b = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease first = a.claim(run, "a", MINUTE).orElseThrow();
+    assertThat(b.claim(run, "b", MINUTE)).isEmpty();
+    assertThat(first.expiresAt()).isAfter(Instant.now().plusSeconds(30)); // the database's clock, not a virtual one
+    TestDatabase.expireLeases(db);
+    Lease second = b.claim(run, "b", MINUTE).orElseThrow();
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    assertThat(a.claim(run, "a", MINUTE)).isEmpty();
+    b.release(second);
+    Lease third = a.claim(run, "a", MINUTE).orElseThrow();
+    assertThat(third.fencingToken()).isGreaterThan(second.fencingToken());
+  }
+
+  @Test
+  void anOwnerWhoseRunWasClaimedSinceCanNeitherWriteNorRenew() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    PostgresRolloutStore b = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease old = a.claim(run, "a", MINUTE).orElseThrow();
+    append(a, old, record(run, 0));
+    TestDatabase.expireLeases(db);
+    Lease now = b.claim(run, "b", MINUTE).orElseThrow();
+    // the old owner wakes up late: nothing it does counts
+    assertThatThrownBy(() -> append(a, old, record(run, 1))).hasCauseInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("held by b with token " + now.fencingToken());
+    assertThatThrownBy(() -> a.renew(old, MINUTE)).isInstanceOf(LeaseLostException.class);
+    a.appendDeferred(old, List.of(record(run, 1))).toCompletableFuture().join(); // held: refused when written
+    assertThatThrownBy(() -> append(a, old, record(run, 2))).hasCauseInstanceOf(LeaseLostException.class);
+    assertThat(b.records(run)).containsExactly(record(run, 0));
+    append(b, now, record(run, 1));
+    assertThat(a.records(run)).containsExactly(record(run, 0), record(run, 1));
+    a.release(old); // does nothing to the new owner's lease
+    assertThat(a.claim(run, "a", MINUTE)).isEmpty();
+  }
+
+  @Test
+  void anExpiredLeaseNobodyClaimedStillWritesAndRenews() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    TestDatabase.expireLeases(db);
+    append(a, lease, record(run, 0));
+    Lease renewed = a.renew(lease, MINUTE);
+    assertThat(renewed.fencingToken()).isEqualTo(lease.fencingToken());
+    assertThat(PostgresRolloutStore.open(db).claim(run, "b", MINUTE)).isEmpty();
+  }
+
+  @Test
+  void aReleasedLeaseWritesNothing() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    append(a, lease, record(run, 0));
+    a.release(lease);
+    assertThatThrownBy(() -> append(a, lease, record(run, 1))).hasCauseInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("released");
+    assertThatThrownBy(() -> a.renew(lease, MINUTE)).isInstanceOf(LeaseLostException.class);
+  }
+
+  @Test
+  void aGroupOutOfSequenceIsRefusedWhole() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    assertThatThrownBy(() -> append(a, lease, record(run, 1))).hasCauseInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> append(a, lease, record(run, 0), record(run, 2)))
+        .hasCauseInstanceOf(IllegalArgumentException.class);
+    assertThat(a.records(run)).isEmpty();
+    append(a, lease, record(run, 0), record(run, 1));
+    assertThat(PostgresRolloutStore.open(db).records(run)).hasSize(2);
+  }
+
+  @Test
+  void deferredGroupsAreReadableAtOnceAndDurableWithTheNextAppend() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    PostgresRolloutStore other = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    append(a, lease, record(run, 0));
+    a.appendDeferred(lease, List.of(record(run, 1), record(run, 2))).toCompletableFuture().join();
+    a.appendDeferred(lease, List.of(record(run, 3))).toCompletableFuture().join();
+    assertThat(a.records(run)).hasSize(4);
+    assertThat(other.records(run)).hasSize(1); // held in a's memory only: a replica that dies loses them
+    long before = TestDatabase.queryLong(db, "SELECT count(*) FROM rollout_record");
+    append(a, lease, record(run, 4));
+    assertThat(other.records(run)).isEqualTo(a.records(run)).hasSize(5);
+    assertThat(TestDatabase.queryLong(db, "SELECT count(*) FROM rollout_record")).isEqualTo(before + 4);
+  }
+
+  @Test
+  void theFinalRecordAddsTheHistoryEntryAndEndsTheRun() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    append(a, lease, record(run, 0));
+    assertThat(a.unfinishedRuns()).contains(run);
+    a.appendDeferred(lease, List.of(last(run, 1, "vmss-final", 1))).toCompletableFuture().join();
+    assertThat(a.unfinishedRuns()).doesNotContain(run);
+    RunRecord end = PostgresRolloutStore.open(db).records(run).get(1);
+    assertThat(end).isEqualTo(last(run, 1, "vmss-final", 1));
+    assertThat(a.history("vmss-final")).containsExactly(end.outcome().orElseThrow().historyEntry());
+  }
+
+  @Test
+  void historyIsNewestFirstAndTrimmedInSql() {
+    PostgresRolloutStore a = PostgresRolloutStore.builder(db).historyRetention(3, Duration.ofDays(1)).open();
+    List<UpgradeHistoryEntry> written = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String run = newRun();
+      Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+      append(a, lease, record(run, 0), last(run, 1, "vmss-trimmed", i));
+      written.add(0, last(run, 1, "vmss-trimmed", i).outcome().orElseThrow().historyEntry());
+    }
+    assertThat(a.history("vmss-trimmed")).isEqualTo(written.subList(0, 3));
+    assertThat(TestDatabase.queryLong(db, "SELECT count(*) FROM rollout_history WHERE scale_set = 'vmss-trimmed'"))
+        .isEqualTo(3);
+    assertThat(a.history("nothing-here")).isEmpty();
+  }
+
+  @Test
+  void unfinishedAndOrphanedRunsAreListedOldestFirst() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    List<String> mine = new ArrayList<>();
+    List<Lease> leases = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String run = newRun();
+      mine.add(run);
+      Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+      leases.add(lease);
+      append(a, lease, record(run, 0));
+    }
+    String claimedOnly = newRun();
+    a.claim(claimedOnly, "a", MINUTE).orElseThrow();
+    assertThat(a.unfinishedRuns()).containsSubsequence(mine).doesNotContain(claimedOnly);
+    assertThat(a.orphanedRuns()).doesNotContainAnyElementsOf(mine);
+    a.release(leases.get(1));
+    assertThat(a.orphanedRuns()).contains(mine.get(1)).doesNotContain(mine.get(0), mine.get(2));
+  }
+
+  @Test
+  void replicasRacingForOneRunGetOneLease() throws Exception {
+    List<PostgresRolloutStore> replicas = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      replicas.add(PostgresRolloutStore.open(db));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 10; round++) {
+        String run = newRun();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Optional<Lease>>> claims = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          PostgresRolloutStore store = replicas.get(i);
+          String owner = "replica-" + i;
+          claims.add(pool.submit(() -> {
+            go.await();
+            return store.claim(run, owner, MINUTE);
+          }));
+        }
+        go.countDown();
+        int granted = 0;
+        for (Future<Optional<Lease>> claim : claims) {
+          granted += claim.get().isPresent() ? 1 : 0;
+        }
+        assertThat(granted).as("round %d", round).isEqualTo(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void badArgumentsAreRefused() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    assertThatThrownBy(() -> a.claim("x", "a", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> a.claim(null, "a", MINUTE)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> PostgresRolloutStore.builder(db).historyRetention(0, MINUTE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> a.append(new Lease("never-claimed", "a", 1, Instant.EPOCH), List.of(record("never-claimed", 0)))
+        .toCompletableFuture().join()).isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(LeaseLostException.class);
+  }
+}
