@@ -43,8 +43,9 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--instances", paramLabel = "N", description = "single-set: fleet size, 1..1000000 (required)")
   private Integer instances;
 
-  @Option(names = "--seed", required = true, paramLabel = "S", description = "seed of the fleet's faults and latencies")
-  private long seed;
+  @Option(names = "--seed", paramLabel = "S", description = "seed of the fleet's faults and latencies (required; "
+      + "the os-update scenarios such as manual default to 1)")
+  private Long seed;
 
   @Option(names = "--fault-rate", paramLabel = "F", defaultValue = "0",
       description = "share of instances never healthy after their upgrade, 0..1 (default: ${DEFAULT-VALUE})")
@@ -82,7 +83,11 @@ final class SimulateCommand implements Callable<Integer> {
           return 2;
         }
       }
-      return ModelScenarios.run(scenario, seed, json, out, spec.commandLine().getErr());
+      return ModelScenarios.run(scenario, seed == null ? 1 : seed, json, out, spec.commandLine().getErr());
+    }
+    if (seed == null) {
+      spec.commandLine().getErr().println("simulate: --seed S is required (the same seed gives the same digest)");
+      return 2;
     }
     if (scenario.equals("multi-region") || scenario.equals("extensions")) {
       for (String single : List.of("--instances", "--fault-rate", "--zones", "--update-domains", "--crash-after-batch",

@@ -84,6 +84,16 @@ class OsUpdateScenariosTest {
   }
 
   @Test
+  void theIssuesSampleCommandNeedsNoSeedButTheSingleSetSimulationDoes() {
+    assertThat(run("simulate", "--scenario", "manual")).isZero();
+    String digest = lines().get(lines().size() - 1);
+    assertThat(run("simulate", "--scenario", "manual", "--seed", "1")).isZero();
+    assertThat(lines().get(lines().size() - 1)).isEqualTo(digest);
+    assertThat(run("simulate", "--instances", "10")).isEqualTo(2);
+    assertThat(err.toString()).contains("--seed S is required");
+  }
+
+  @Test
   void anUnknownScenarioIsAUsageError() {
     assertThat(run("os-update", "kernel-live-patch")).isEqualTo(2);
     assertThat(err.toString()).contains("SCENARIO must be one of platform-version, platform-sku");

@@ -152,7 +152,11 @@ public interface ImageReference {
     }
   }
 
-  /** Short human-readable form, e.g. {@code Canonical:ubuntu-24_04-lts:server:24.04.202405010}. */
+  /**
+   * Short human-readable form, e.g. {@code Canonical:ubuntu-24_04-lts:server:24.04.202405010}. A
+   * URI's query (where a SAS token's signature goes) is shown as {@code ?***}: this form goes to
+   * logs, events and messages.
+   */
   default String display() {
     switch (form()) {
       case PLATFORM:
@@ -165,7 +169,9 @@ public interface ImageReference {
       case COMMUNITY_GALLERY:
         return communityGalleryImageId().orElse("?");
       default:
-        return uri().orElse("?");
+        String uri = uri().orElse("?");
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query) + "?***";
     }
   }
 

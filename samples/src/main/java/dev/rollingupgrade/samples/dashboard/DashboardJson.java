@@ -60,7 +60,6 @@ final class DashboardJson {
     r.put("state", code.map(RollingUpgradeStatusCode::azureName).orElse(null));
     r.put("running", code.map(c -> c == RollingUpgradeStatusCode.ROLLING_FORWARD).orElse(false));
     r.put("startTime", running.flatMap(RunningStatus::startTime).map(Object::toString).orElse(null));
-    r.put("endTime", running.flatMap(RunningStatus::endTime).map(Object::toString).orElse(null));
     RollingUpgradeProgress p = status.progress().orElse(RollingUpgradeProgress.builder().build());
     ObjectNode progress = r.putObject("progress");
     progress.put("succeeded", p.successfulInstanceCount());

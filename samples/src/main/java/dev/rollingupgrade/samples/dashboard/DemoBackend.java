@@ -78,7 +78,9 @@ public final class DemoBackend implements DashboardBackend, AutoCloseable {
             .healthProbe(HealthProbeReference.of("/subscriptions/demo/resourceGroups/demo/providers/"
                 + "Microsoft.Network/loadBalancers/web-lb/probes/http")).build())
         .upgradePolicy(UpgradePolicy.builder().mode(UpgradeMode.MANUAL).rollingUpgradePolicy(
-            RollingUpgradePolicy.builder().healthTimeout(Duration.ofMinutes(2)).build()).build())
+            // batches of up to half the set may be chosen; larger ones are refused by the gate's limit
+            RollingUpgradePolicy.builder().healthTimeout(Duration.ofMinutes(2)).maxUnhealthyInstancePercent(50)
+                .build()).build())
         .build();
     fleet.put(model);
     vmss = ModelUpgrades.of("web").models(fleet).driver(fleet).health(fleet).scheduler(clock)

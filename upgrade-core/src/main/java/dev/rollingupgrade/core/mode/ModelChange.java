@@ -108,7 +108,7 @@ public record ModelChange(ScaleSet before, ScaleSet after, List<String> changes)
     field(changes, IMAGE + ".id", was.id(), is.id());
     field(changes, IMAGE + ".sharedGalleryImageId", was.sharedGalleryImageId(), is.sharedGalleryImageId());
     field(changes, IMAGE + ".communityGalleryImageId", was.communityGalleryImageId(), is.communityGalleryImageId());
-    field(changes, IMAGE_URI, was.uri(), is.uri());
+    field(changes, IMAGE_URI, was.uri().map(ModelChange::withoutQuery), is.uri().map(ModelChange::withoutQuery));
     Map<String, Extension> wasExt = byName(before);
     Map<String, Extension> isExt = byName(after);
     String ext = PROFILE + ".extensionProfile.extensions";
@@ -136,6 +136,12 @@ public record ModelChange(ScaleSet before, ScaleSet after, List<String> changes)
       changes.add("sku.capacity: " + before.capacity() + " -> " + after.capacity());
     }
     return changes;
+  }
+
+  /** A URI with its query (e.g. a SAS token's signature) shown as {@code ?***}: changes go to logs and events. */
+  static String withoutQuery(String uri) {
+    int q = uri.indexOf('?');
+    return q < 0 ? uri : uri.substring(0, q) + "?***";
   }
 
   private static String extensionChange(Extension a, Extension b) {

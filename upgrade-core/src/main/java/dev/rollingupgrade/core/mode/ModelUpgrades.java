@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,13 +161,16 @@ public final class ModelUpgrades {
    * and puts it back; then the set's upgrade mode decides what moves (see the class comment).
    *
    * @return a stage with what was changed and started; it fails with an {@code InvalidModelException}
-   *     naming each refused field (nothing is stored then), or an {@link IllegalStateException} when
-   *     a run is in progress (cancel it or let it finish first)
+   *     naming each refused field (nothing is stored then), or with the store's or driver's failure
+   *     (if the run could not start after the model was stored, the model stays stored: call
+   *     {@link #model()} to see it)
+   * @throws IllegalStateException when a run is in progress (cancel it or let it finish first), or
+   *     a plug-in is missing
    */
   public CompletionStage<ModelUpdate> updateModel(UnaryOperator<ScaleSet> change) {
     Objects.requireNonNull(change, "change");
     begin();
-    return guarded(model().thenCompose(before -> {
+    return guarded(() -> model().thenCompose(before -> {
       ModelChange checked = ModelChange.between(before, Objects.requireNonNull(change.apply(before), "changed model"));
       return requireModels().put(checked.after()).thenApply(ignored -> afterPut(checked));
     }));
@@ -184,13 +188,13 @@ public final class ModelUpgrades {
   public CompletionStage<RollingUpgradeRun> manualUpgrade(Collection<String> instanceIds) {
     RunScope scope = RunScope.instances(Objects.requireNonNull(instanceIds, "instanceIds"));
     begin();
-    return guarded(listInstances().thenCompose(listed -> {
+    return guarded(() -> listInstances().thenCompose(listed -> {
       Set<String> known = new HashSet<>(); // lookups only
       listed.forEach(i -> known.add(i.instanceId()));
       List<String> unknown = scope.instanceIds().orElseThrow().stream().filter(id -> !known.contains(id)).toList();
       if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException("scale set " + scaleSetName + " has no instance " + String.join(", ",
-            unknown) + " (it has " + listed.size() + " instances); nothing was upgraded");
+        throw new IllegalArgumentException("scale set " + scaleSetName + " has no instance " + shortList(unknown)
+            + " (it has " + listed.size() + " instances); nothing was upgraded");
       }
       return startRun(scope, null, UpgradeOperationInvoker.USER);
     }));
@@ -207,7 +211,7 @@ public final class ModelUpgrades {
   public CompletionStage<RollingUpgradeRun> upgradeUpdateDomain(int updateDomain) {
     RunScope scope = RunScope.updateDomain(updateDomain);
     begin();
-    return guarded(listInstances().thenCompose(listed -> {
+    return guarded(() -> listInstances().thenCompose(listed -> {
       TreeSet<Integer> domains = new TreeSet<>();
       listed.forEach(i -> domains.add(i.platformUpdateDomain()));
       if (!domains.contains(updateDomain)) {
@@ -220,10 +224,11 @@ public final class ModelUpgrades {
 
   /**
    * Upgrades every out-of-date instance to the latest model in rolling batches of at most
-   * {@code maxBatchInstancePercent} % of the set, under the rest of the set's rolling policy; its
-   * {@code maxUnhealthyInstancePercent} is raised to the batch size when lower (the instances of a
-   * batch are unavailable together, and count against it).
+   * {@code maxBatchInstancePercent} % of the set, under the rest of the set's rolling policy.
    *
+   * @return a stage with the run; it fails with an {@link IllegalArgumentException} when the batch
+   *     size is above the policy's {@code maxUnhealthyInstancePercent} (the instances of a batch are
+   *     unavailable together and count against it: raise that limit first with {@link #updateModel})
    * @throws IllegalArgumentException for a percentage outside 5..100
    * @throws IllegalStateException when a run is in progress
    */
@@ -233,13 +238,18 @@ public final class ModelUpgrades {
           + maxBatchInstancePercent);
     }
     begin();
-    return guarded(model().thenApply(set -> {
+    return guarded(() -> model().thenApply(set -> {
       RollingUpgradePolicy policy = set.upgradePolicy().rollingUpgradePolicy();
-      // a batch also counts against the unhealthy budget: the chosen size must fit in it
+      // a batch's instances are unavailable together: the gate's limit is not raised behind the user's back
+      if (maxBatchInstancePercent > policy.maxUnhealthyInstancePercent()) {
+        throw new IllegalArgumentException("maxBatchInstancePercent " + maxBatchInstancePercent + " is above the set's "
+            + "properties.upgradePolicy.rollingUpgradePolicy.maxUnhealthyInstancePercent "
+            + policy.maxUnhealthyInstancePercent() + ": a batch's instances are unavailable together and count against "
+            + "it. Choose at most " + policy.maxUnhealthyInstancePercent() + " %, or raise the limit with updateModel "
+            + "first");
+      }
       return startRun(set, RunScope.rolling(), RollingUpgradePolicy.builder().from(policy)
-          .maxBatchInstancePercent(maxBatchInstancePercent)
-          .maxUnhealthyInstancePercent(Math.max(policy.maxUnhealthyInstancePercent(), maxBatchInstancePercent))
-          .build(), UpgradeOperationInvoker.USER);
+          .maxBatchInstancePercent(maxBatchInstancePercent).build(), UpgradeOperationInvoker.USER);
     }));
   }
 
@@ -312,7 +322,9 @@ public final class ModelUpgrades {
         : String.join("; ", change.changes()));
     LOG.info("model of {} updated: {}", scaleSetName, change.isEmpty() ? "no field changed" : change.changes());
     UpgradeMode mode = model.upgradePolicy().mode();
-    if (!change.reachesInstances() || mode == UpgradeMode.MANUAL) {
+    // a set switched from Manual may have instances out of date already: its new mode moves them
+    boolean modeChanged = change.before().upgradePolicy().mode() != mode;
+    if (!(change.reachesInstances() || modeChanged) || mode == UpgradeMode.MANUAL) {
       endStarting();
       return new ModelUpdate(change, mode, Optional.empty());
     }
@@ -347,8 +359,11 @@ public final class ModelUpgrades {
 
   /** Refuses a second operation while a run is in progress or another call is starting one. */
   private synchronized void begin() {
+    // every plug-in a run needs, checked before anything is stored
     require(models, "models(ModelStore)");
     require(driver, "driver(InstanceDriver)");
+    require(health, "health(HealthSignal)");
+    require(scheduler, "scheduler(Scheduler)");
     if (starting) {
       throw new IllegalStateException("another upgrade of scale set " + scaleSetName + " is being started");
     }
@@ -363,13 +378,44 @@ public final class ModelUpgrades {
     starting = false;
   }
 
-  /** Ends the "starting" state when the operation failed, whatever the failure. */
-  private <T> CompletionStage<T> guarded(CompletionStage<T> stage) {
+  /**
+   * Runs an operation begun with {@link #begin()}; whatever fails (a throw of a plug-in or a
+   * failed stage) ends the "starting" state and comes out as the failed stage.
+   */
+  private <T> CompletionStage<T> guarded(Supplier<CompletionStage<T>> operation) {
+    CompletionStage<T> stage;
+    try {
+      stage = operation.get();
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
     return stage.whenComplete((value, failure) -> {
       if (failure != null) {
         endStarting();
       }
     });
+  }
+
+  /** The first ids (control characters escaped) and how many more: a message stays short and one line. */
+  static String shortList(List<String> ids) {
+    int shown = Math.min(ids.size(), 10);
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < shown; i++) {
+      s.append(i == 0 ? "" : ", ").append(printable(ids.get(i)));
+    }
+    return ids.size() > shown ? s.append(" and ").append(ids.size() - shown).append(" more").toString() : s.toString();
+  }
+
+  private static String printable(String id) {
+    StringBuilder s = new StringBuilder();
+    id.codePoints().limit(80).forEach(c -> {
+      if (Character.isISOControl(c)) {
+        s.append(String.format("\\u%04x", c));
+      } else {
+        s.appendCodePoint(c);
+      }
+    });
+    return id.codePointCount(0, id.length()) > 80 ? s.append("...").toString() : s.toString();
   }
 
   private CompletionStage<List<Instance>> listInstances() {

@@ -141,7 +141,7 @@ public final class OsUpdate {
     return switch (kind) {
       case PLATFORM_VERSION -> "platform image version " + value;
       case PLATFORM_SKU -> "platform image sku " + value + (version == null ? "" : ", version " + version);
-      case CUSTOM_IMAGE_URI -> "custom image URI " + value;
+      case CUSTOM_IMAGE_URI -> "custom image URI " + ModelChange.withoutQuery(value);
       case MANAGED_IMAGE -> "managed image " + value;
       case IN_GUEST_PATCHING -> "in-guest patching";
     };

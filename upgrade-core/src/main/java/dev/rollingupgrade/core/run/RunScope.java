@@ -66,6 +66,9 @@ public record RunScope(Optional<List<String>> instanceIds, OptionalInt updateDom
    * @throws NullPointerException for a null id
    */
   public static RunScope instances(Collection<String> instanceIds) {
+    if (instanceIds.stream().anyMatch(Objects::isNull)) {
+      throw new NullPointerException("instanceIds must not contain null");
+    }
     return new RunScope(Optional.of(List.copyOf(instanceIds)), OptionalInt.empty(), true);
   }
 

@@ -135,6 +135,19 @@ class FourKindsOfOsUpdateTest {
   }
 
   @Test
+  void aSasTokenInACustomImageUriIsNeverShown() {
+    String sas = "?sv=2024-01-01&sig=SECRET-SIGNATURE";
+    ScaleSet before = withImage(ImageReference.ofUri(VHD_V1 + sas));
+    OsUpdate update = OsUpdate.customImageUri(VHD_V2 + sas);
+    ModelChange change = ModelChange.between(before, update.applyTo(before));
+    assertThat(change.changes()).containsExactly(
+        "properties.virtualMachineProfile.storageProfile.osDisk.image.uri: " + VHD_V1 + "?*** -> " + VHD_V2 + "?***");
+    assertThat(update.describe()).isEqualTo("custom image URI " + VHD_V2 + "?***");
+    assertThat(ImageReference.ofUri(VHD_V2 + sas).display()).isEqualTo(VHD_V2 + "?***");
+    assertThat(update.applyTo(before).virtualMachineProfile().imageReference().uri()).contains(VHD_V2 + sas);
+  }
+
+  @Test
   void changedExtensionsAreListedWithoutTheirSecrets() {
     Extension v1 = Extension.builder().name("agent").publisher("Contoso").type("Agent").typeHandlerVersion("1.0")
         .protectedSettings(ProtectedSettings.of(Map.of("token", "s3cret-1"))).build();

@@ -10,7 +10,9 @@ import dev.rollingupgrade.testkit.fleet.DriverCall;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
 import dev.rollingupgrade.testkit.fleet.FakeInstance;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
@@ -61,11 +63,19 @@ class ManualModeTouchesNothingUnaskedPropertiesTest {
     FakeFleet fleet = env.fleet();
     ModelUpgrades vmss = env.modelUpgrades(env.currentModel(UpgradeMode.MANUAL));
     Set<String> scope = Set.of(); // what the explicit call whose run is under way may touch
+    Map<String, Integer> upgradedAt = new HashMap<>(); // instance -> model version it was last upgraded to
+    int version = 0;
     int seen = 0;
     for (Step step : steps) {
+      String runBefore = vmss.currentRun().map(r -> r.runId()).orElse("");
       Set<String> asked = attempt(vmss, fleet, step);
       if (asked != null) {
         scope = asked;
+      } else if (step instanceof UpdateModel && !vmss.currentRun().map(r -> r.runId()).orElse("").equals(runBefore)) {
+        throw new AssertionError("a model update started a run on a Manual set");
+      }
+      if (step instanceof UpdateModel && succeeded) {
+        version++;
       }
       if (step instanceof Wait w) {
         env.advance(Duration.ofMinutes(w.minutes()));
@@ -73,16 +83,26 @@ class ManualModeTouchesNothingUnaskedPropertiesTest {
       List<DriverCall> calls = fleet.stateChangingCalls();
       for (DriverCall call : calls.subList(seen, calls.size())) {
         assertThat(scope).as("%s after %s", call, step).contains(call.instanceId());
+        // an instance at the latest model is left alone: once per model version at most
+        Integer last = upgradedAt.put(call.instanceId(), version);
+        assertThat(last == null || last != version).as("%s upgraded twice to version %s", call, version).isTrue();
       }
       seen = calls.size();
+      if (vmss.currentRun().map(r -> r.isFinished()).orElse(true)) {
+        scope = Set.of(); // the run ended: nothing may move until the next explicit call
+      }
     }
   }
 
+  private boolean succeeded; // whether the last step went through (a refused one changes nothing)
+
   /** Performs {@code step}; returns the scope of the run it started, or null when it started none. */
-  private static Set<String> attempt(ModelUpgrades vmss, FakeFleet fleet, Step step) {
+  private Set<String> attempt(ModelUpgrades vmss, FakeFleet fleet, Step step) {
+    succeeded = false;
     try {
       if (step instanceof UpdateModel u) {
         vmss.updateModel(OsUpdate.platformVersion("24.04.20241" + u.version() + "010")).toCompletableFuture().join();
+        succeeded = true;
       } else if (step instanceof UpgradeDomain d) {
         vmss.upgradeUpdateDomain(d.updateDomain()).toCompletableFuture().join();
         return fleet.updateDomain(d.updateDomain()).members().stream().map(FakeInstance::id)

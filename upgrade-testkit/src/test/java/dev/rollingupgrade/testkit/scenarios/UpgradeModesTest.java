@@ -3,10 +3,13 @@ package dev.rollingupgrade.testkit.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rollingupgrade.api.RollingUpgradePolicy;
 import dev.rollingupgrade.api.ScaleSet;
 import dev.rollingupgrade.api.UpgradeMode;
+import dev.rollingupgrade.api.UpgradePolicy;
 import dev.rollingupgrade.api.event.UpgradeEvent;
 import dev.rollingupgrade.api.event.UpgradeEventType;
+import dev.rollingupgrade.api.spi.ModelStore;
 import dev.rollingupgrade.api.status.RollingUpgradeStatusCode;
 import dev.rollingupgrade.core.mode.ModelUpdate;
 import dev.rollingupgrade.core.mode.ModelUpgrades;
@@ -147,6 +150,14 @@ class UpgradeModesTest {
     RolloutTestEnvironment flat = RolloutTestEnvironment.builder().instances(10).zones(1).updateDomains(1).build();
     ModelUpgrades vmss = flat.modelUpgrades(flat.currentModel(UpgradeMode.MANUAL));
     done(vmss.updateModel(OsUpdate.platformVersion(NEW_VERSION)));
+    assertThatThrownBy(() -> done(vmss.rollingUpgrade(50))).cause().isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxBatchInstancePercent 50 is above the set's properties.upgradePolicy"
+            + ".rollingUpgradePolicy.maxUnhealthyInstancePercent 20");
+    assertThat(flat.fleet().stateChangingCalls()).isEmpty();
+    done(vmss.updateModel(set -> ScaleSet.builder().from(set).upgradePolicy(UpgradePolicy.builder()
+        .from(set.upgradePolicy()).rollingUpgradePolicy(RollingUpgradePolicy.builder()
+            .from(set.upgradePolicy().rollingUpgradePolicy()).maxUnhealthyInstancePercent(50).build()).build())
+        .build()));
     RollingUpgradeRun run = done(vmss.rollingUpgrade(50));
     flat.runUntilDone();
     assertThat(run.batches()).extracting(b -> b.instanceIds().size()).containsExactly(5, 5);
@@ -253,6 +264,73 @@ class UpgradeModesTest {
           : "has no instance ghost; nothing was upgraded");
       assertThat(e.fleet().stateChangingCalls()).isEmpty();
     }
+  }
+
+  @Test
+  void aPlugInThatThrowsLeavesTheWorkflowUsable() {
+    ScaleSet model = env.currentModel(UpgradeMode.MANUAL);
+    fleet.put(model);
+    boolean[] down = {true};
+    ModelStore flaky = new ModelStore() {
+      @Override
+      public CompletionStage<ScaleSet> get(String name) {
+        if (down[0]) {
+          throw new IllegalStateException("store down"); // a throw, not a failed stage
+        }
+        return fleet.get(name);
+      }
+
+      @Override
+      public CompletionStage<Void> put(ScaleSet m) {
+        return fleet.put(m);
+      }
+    };
+    ModelUpgrades vmss = ModelUpgrades.of("vmss").models(flaky).driver(fleet).health(fleet).scheduler(env.clock())
+        .store(env.store());
+    assertThatThrownBy(() -> done(vmss.updateModel(OsUpdate.platformVersion(NEW_VERSION)))).cause()
+        .hasMessage("store down");
+    down[0] = false;
+    assertThat(done(vmss.updateModel(OsUpdate.platformVersion(NEW_VERSION))).change().isEmpty()).isFalse();
+    assertThat(outOfDate()).hasSize(10);
+  }
+
+  @Test
+  void aMissingPlugInIsNamedBeforeAnythingIsStored() {
+    ScaleSet model = env.currentModel(UpgradeMode.ROLLING);
+    fleet.put(model);
+    ModelUpgrades noClock = ModelUpgrades.of("vmss").models(fleet).driver(fleet).health(fleet);
+    assertThatThrownBy(() -> noClock.updateModel(OsUpdate.platformVersion(NEW_VERSION)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("need scheduler(Scheduler) first");
+    assertThat(done(fleet.get("vmss"))).isEqualTo(model);
+    assertThat(outOfDate()).isEmpty();
+  }
+
+  @Test
+  void switchingAManualSetToRollingMovesTheInstancesItLeftOutOfDate() {
+    ModelUpgrades vmss = upgrades(UpgradeMode.MANUAL);
+    done(vmss.updateModel(OsUpdate.platformVersion(NEW_VERSION)));
+    ModelUpdate update = done(vmss.updateModel(set -> ScaleSet.builder().from(set)
+        .upgradePolicy(UpgradePolicy.builder().from(set.upgradePolicy()).mode(UpgradeMode.ROLLING).build()).build()));
+    assertThat(update.change().reachesInstances()).isFalse();
+    env.runUntilDone();
+    assertThat(update.run()).isPresent();
+    assertThat(outOfDate()).isEmpty();
+  }
+
+  @Test
+  void unknownIdsAreListedShortlyAndPrintably() {
+    ModelUpgrades vmss = upgrades(UpgradeMode.MANUAL);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      ids.add("ghost-" + i);
+    }
+    ids.add("evil\nINFO forged log line");
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> done(vmss.manualUpgrade(ids)));
+    String message = thrown.getCause().getMessage();
+    assertThat(message).contains("and 91 more").doesNotContain("\n").hasSizeLessThan(400);
+    assertThatThrownBy(() -> vmss.manualUpgrade(java.util.Arrays.asList("1", null)))
+        .isInstanceOf(NullPointerException.class).hasMessage("instanceIds must not contain null");
+    assertThat(upgraded()).isEmpty();
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
