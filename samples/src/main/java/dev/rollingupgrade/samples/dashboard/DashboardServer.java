@@ -60,6 +60,8 @@ public final class DashboardServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
   /** The largest request body accepted. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
+  /** Most of a refused body read and dropped before the 413 goes out. */
+  private static final int DRAIN_BYTES = 1024 * 1024;
   private static final String PAGE_RESOURCE = "dashboard.html";
   private static final Map<String, String> METHODS = Map.of("/", "GET", "/api/status", "GET", "/api/heatmap", "GET",
       "/api/events", "GET", "/api/upgrade-update-domain", "POST", "/api/upgrade-instances", "POST",
@@ -232,17 +234,31 @@ public final class DashboardServer implements AutoCloseable {
           + "application/json" + (type == null ? " (no Content-Type was given)" : ", not " + type));
     }
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null && declaredLength(length) > MAX_BODY_BYTES) {
-      throw new HttpError(413, "PayloadTooLarge", "the request body may be at most " + MAX_BODY_BYTES + " bytes");
-    }
     byte[] body;
     try (InputStream in = exchange.getRequestBody()) {
+      if (length != null && declaredLength(length) > MAX_BODY_BYTES) {
+        drain(in);
+        throw new HttpError(413, "PayloadTooLarge", "the request body may be at most " + MAX_BODY_BYTES + " bytes");
+      }
       body = in.readNBytes(MAX_BODY_BYTES + 1);
-    }
-    if (body.length > MAX_BODY_BYTES) {
-      throw new HttpError(413, "PayloadTooLarge", "the request body may be at most " + MAX_BODY_BYTES + " bytes");
+      if (body.length > MAX_BODY_BYTES) {
+        drain(in);
+        throw new HttpError(413, "PayloadTooLarge", "the request body may be at most " + MAX_BODY_BYTES + " bytes");
+      }
     }
     return DashboardJson.object(body, fields);
+  }
+
+  /**
+   * Reads and drops what is left of a refused body, up to {@value #DRAIN_BYTES} bytes: a client
+   * still sending would otherwise get a reset instead of the 413 (a longer body is cut off).
+   */
+  private static void drain(InputStream in) throws IOException {
+    byte[] buffer = new byte[8192];
+    long left = DRAIN_BYTES;
+    for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+      left -= n;
+    }
   }
 
   private static long declaredLength(String header) {
