@@ -23,6 +23,7 @@ import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.core.time.SchedulerClock;
 import dev.rollingupgrade.core.view.CellState;
 import dev.rollingupgrade.core.view.HeatMap;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -65,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * with {@link #resume()} (or {@link RolloutRecovery}) after a crash, with the health wait of the
  * policy after each upgrade (a model cannot be rolled back). One run at a time: a call while a run
  * is in progress is refused. Calls that need the fleet complete their stage once the driver
- * answered; bad arguments throw at once. Thread-safe.
+ * answered (within the options' call timeout, on the scheduler's clock); bad arguments throw at
+ * once. Thread-safe.
  */
 public final class ModelUpgrades {
   private static final Logger LOG = LoggerFactory.getLogger(ModelUpgrades.class);
@@ -140,9 +143,14 @@ public final class ModelUpgrades {
     return scaleSetName;
   }
 
-  /** The model now (the workflow's "get"). */
+  /**
+   * The model now (the workflow's "get").
+   *
+   * @return a stage that fails with a {@link TimeoutException} when the store does not answer
+   *     within the options' call timeout
+   */
   public CompletionStage<ScaleSet> model() {
-    return requireModels().get(scaleSetName);
+    return withinCallTimeout("get(" + scaleSetName + ")", requireModels().get(scaleSetName));
   }
 
   /**
@@ -172,7 +180,8 @@ public final class ModelUpgrades {
     begin();
     return guarded(() -> model().thenCompose(before -> {
       ModelChange checked = ModelChange.between(before, Objects.requireNonNull(change.apply(before), "changed model"));
-      return requireModels().put(checked.after()).thenApply(ignored -> afterPut(checked));
+      return withinCallTimeout("put(" + scaleSetName + ")", requireModels().put(checked.after()))
+          .thenApply(ignored -> afterPut(checked));
     }));
   }
 
@@ -419,7 +428,25 @@ public final class ModelUpgrades {
   }
 
   private CompletionStage<List<Instance>> listInstances() {
-    return require(driver, "driver(InstanceDriver)").listInstances(scaleSetName);
+    return withinCallTimeout("listInstances(" + scaleSetName + ")",
+        require(driver, "driver(InstanceDriver)").listInstances(scaleSetName));
+  }
+
+  /** A plug-in's stage, failed with a {@link TimeoutException} once the call timeout passes on the scheduler's clock. */
+  private <T> CompletionStage<T> withinCallTimeout(String call, CompletionStage<T> stage) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Duration timeout = options.callTimeout();
+    var timer = requireScheduler().schedule(timeout, () -> result.completeExceptionally(
+        new TimeoutException(call + " did not answer within " + timeout)));
+    stage.whenComplete((value, failure) -> {
+      timer.cancel();
+      if (failure != null) {
+        result.completeExceptionally(failure);
+      } else {
+        result.complete(value);
+      }
+    });
+    return result;
   }
 
   private void emit(UpgradeEventType type, String message) {

@@ -295,6 +295,32 @@ class UpgradeModesTest {
   }
 
   @Test
+  void aStoreThatNeverAnswersTimesOutAndLeavesTheWorkflowUsable() {
+    ScaleSet model = env.currentModel(UpgradeMode.MANUAL);
+    fleet.put(model);
+    boolean[] hangs = {true};
+    ModelStore hanging = new ModelStore() {
+      @Override
+      public CompletionStage<ScaleSet> get(String name) {
+        return hangs[0] ? new java.util.concurrent.CompletableFuture<>() : fleet.get(name);
+      }
+
+      @Override
+      public CompletionStage<Void> put(ScaleSet m) {
+        return fleet.put(m);
+      }
+    };
+    ModelUpgrades vmss = ModelUpgrades.of("vmss").models(hanging).driver(fleet).health(fleet).scheduler(env.clock())
+        .store(env.store());
+    var stage = vmss.updateModel(OsUpdate.platformVersion(NEW_VERSION)).toCompletableFuture();
+    env.advance(Duration.ofMinutes(31)); // past the default call timeout of 30 minutes
+    assertThatThrownBy(stage::join).cause().isInstanceOf(java.util.concurrent.TimeoutException.class)
+        .hasMessageContaining("get(vmss) did not answer within");
+    hangs[0] = false;
+    assertThat(done(vmss.updateModel(OsUpdate.platformVersion(NEW_VERSION))).change().isEmpty()).isFalse();
+  }
+
+  @Test
   void aMissingPlugInIsNamedBeforeAnythingIsStored() {
     ScaleSet model = env.currentModel(UpgradeMode.ROLLING);
     fleet.put(model);
