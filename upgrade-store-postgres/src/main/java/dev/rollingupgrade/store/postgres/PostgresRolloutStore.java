@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -334,7 +336,7 @@ public final class PostgresRolloutStore implements RolloutStore {
 
   @Override
   public List<String> unfinishedRuns() {
-    return runIds("list unfinished runs", "");
+    return List.copyOf(runEnds("list unfinished runs", "").keySet());
   }
 
   /**
@@ -342,17 +344,22 @@ public final class PostgresRolloutStore implements RolloutStore {
    * clock) or was released — oldest first: what a replica's {@link RecoveryLoop} may take over.
    */
   public List<String> orphanedRuns() {
-    return runIds("list orphaned runs", " AND (lease_until IS NULL OR lease_until <= clock_timestamp())");
+    return List.copyOf(orphanedRunEnds().keySet());
   }
 
-  private List<String> runIds(String what, String condition) {
+  /** {@link #orphanedRuns()}, each with its next sequence number in the database (its journal's end). */
+  Map<String, Long> orphanedRunEnds() {
+    return runEnds("list orphaned runs", " AND (lease_until IS NULL OR lease_until <= clock_timestamp())");
+  }
+
+  private Map<String, Long> runEnds(String what, String condition) {
     return tx.autoCommit(what, c -> {
-      List<String> ids = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement("SELECT run_id FROM rollout_run WHERE NOT finished "
+      Map<String, Long> ids = new LinkedHashMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT run_id, next_sequence FROM rollout_run WHERE NOT finished "
           + "AND begun IS NOT NULL" + condition + " ORDER BY begun");
           ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          ids.add(r.getString(1));
+          ids.put(r.getString(1), r.getLong(2));
         }
       }
       return ids;
