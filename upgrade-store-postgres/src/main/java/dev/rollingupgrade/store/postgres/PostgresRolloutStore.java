@@ -307,7 +307,7 @@ public final class PostgresRolloutStore implements RolloutStore {
 
   /** The run's next sequence number in the database, if {@code lease} still holds. */
   private long nextSequence(Lease lease) {
-    return tx.inTransaction("read run " + lease.runId(),
+    return tx.autoCommit("read run " + lease.runId(), // one statement: its row lock ends with it
         c -> JournalRows.lockRun(c, lease.runId(), lease.owner(), lease.fencingToken()));
   }
 
@@ -406,8 +406,8 @@ public final class PostgresRolloutStore implements RolloutStore {
     /**
      * What the store keeps of each scale set's history, applied in SQL whenever a run adds its
      * entry: the newest {@code maxEntries} (default 100), none recorded more than {@code maxAge}
-     * ago by the database clock (default 10 years). Readers apply their own, smaller retention
-     * ({@code UpgradeHistory}: Azure's last 5 of 60 days).
+     * ago by the database clock (default 10 years; more than 1,000 years counts as 1,000). Readers
+     * apply their own, smaller retention ({@code UpgradeHistory}: Azure's last 5 of 60 days).
      *
      * @throws IllegalArgumentException if {@code maxEntries} is below 1 or {@code maxAge} not positive
      */
