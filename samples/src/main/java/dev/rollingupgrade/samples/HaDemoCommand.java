@@ -123,7 +123,8 @@ final class HaDemoCommand implements Callable<Integer> {
         : !(faultRate >= 0 && faultRate <= 1) ? "--fault-rate must be between 0 and 1 (got " + faultRate + ")"
         : killAfterBatch < 1 ? "--kill-after-batch must be 1 or more (got " + killAfterBatch + ")"
         : lease.isNegative() || lease.isZero() || lease.compareTo(Duration.ofMinutes(1)) > 0
-            ? "--lease must be more than zero and at most PT1M (got " + lease + ")" : null;
+            ? "--lease must be more than zero and at most PT1M (got " + lease + ")"
+        : PostgresServer.urlProblem(jdbcUrl);
     if (bad != null) {
       err.println("ha-demo: " + bad);
       return 2;

@@ -28,12 +28,34 @@ final class PostgresServer implements AutoCloseable {
     this.description = description;
   }
 
+  /** How long a connection may take before the command gives up on the server (the pool's and the login's). */
+  static final int CONNECT_SECONDS = 5;
+
+  /** What is wrong with {@code jdbcUrl} as a PostgreSQL JDBC URL, or null if nothing seen before connecting. */
+  static String urlProblem(String jdbcUrl) {
+    if (jdbcUrl == null || jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return null;
+    }
+    return "--jdbc-url must be a PostgreSQL JDBC URL, jdbc:postgresql://host[:port]/database?user=..&password=.. "
+        + "(got " + masked(jdbcUrl) + ")";
+  }
+
+  private static String masked(String url) {
+    return url.replaceAll("password=[^&]*", "password=***");
+  }
+
   /**
-   * Starts an embedded server, or connects to {@code jdbcUrl} if given; migrates the schema.
+   * Starts an embedded server, or connects to {@code jdbcUrl} if given (giving up after
+   * {@value #CONNECT_SECONDS} seconds); migrates the schema.
    *
-   * @throws IllegalStateException naming the way out (--jdbc-url) when the server cannot be had
+   * @throws IllegalStateException naming the way out (--jdbc-url) when the server cannot be had,
+   *     or naming the URL when it cannot be used
    */
   static PostgresServer start(String jdbcUrl) {
+    String problem = urlProblem(jdbcUrl);
+    if (problem != null) {
+      throw new IllegalStateException(problem);
+    }
     EmbeddedPostgres embedded = null;
     String url = jdbcUrl;
     if (url == null) {
@@ -50,16 +72,19 @@ final class PostgresServer implements AutoCloseable {
     config.setMaximumPoolSize(8);
     config.setMinimumIdle(0);
     config.setInitializationFailTimeout(-1);
-    HikariDataSource pool = new HikariDataSource(config);
+    config.setConnectionTimeout(CONNECT_SECONDS * 1000L); // the login too: an unreachable host fails in seconds
+    HikariDataSource pool = null;
     try {
+      pool = new HikariDataSource(config);
       PostgresSchema.migrate(pool);
       return new PostgresServer(embedded, pool, version(pool) + (embedded != null ? " (embedded, port "
-          + embedded.getPort() + ")" : " (" + url.replaceAll("password=[^&]*", "password=***") + ")"));
+          + embedded.getPort() + ")" : " (" + masked(url) + ")"));
     } catch (RuntimeException e) {
-      pool.close();
+      if (pool != null) {
+        pool.close();
+      }
       closeQuietly(embedded);
-      throw new IllegalStateException("cannot use the PostgreSQL at " + url.replaceAll("password=[^&]*", "password=***")
-          + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot use the PostgreSQL at " + masked(url) + ": " + e.getMessage(), e);
     }
   }
 

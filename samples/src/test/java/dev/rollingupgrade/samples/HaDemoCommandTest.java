@@ -41,4 +41,16 @@ class HaDemoCommandTest {
     assertThat(run(new StringWriter(), err, "ha-demo", "--lease", "PT0S")[0]).isEqualTo("2");
     assertThat(err.toString()).contains("--lease must be more than zero");
   }
+
+  @Test
+  void aJdbcUrlThatIsNotPostgresIsAUsageErrorNamingTheUrl() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertThat(run(out, err, "ha-demo", "--jdbc-url", "bogus")[0]).isEqualTo("2");
+    assertThat(err.toString()).contains("--jdbc-url must be a PostgreSQL JDBC URL").contains("(got bogus)")
+        .doesNotContain("unexpected error").doesNotContain("Exception");
+    assertThat(run(out, err, "ha-demo", "--jdbc-url", "jdbc:mysql://db/x?user=u&password=secret")[0]).isEqualTo("2");
+    assertThat(err.toString()).contains("password=***").doesNotContain("secret");
+    assertThat(out.toString()).isEmpty();
+  }
 }

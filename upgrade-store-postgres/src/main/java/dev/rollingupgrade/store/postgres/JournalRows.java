@@ -29,14 +29,17 @@ import java.util.Optional;
 final class JournalRows {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String LOCK_RUN =
-      "SELECT owner, fencing_token, lease_until IS NULL, next_sequence FROM rollout_run WHERE run_id = ? FOR UPDATE";
+  private static final String LOCK_RUN = "SELECT owner, fencing_token, lease_until IS NULL, next_sequence, "
+      + "lease_until <= clock_timestamp(), lease_until FROM rollout_run WHERE run_id = ? FOR UPDATE";
   private static final String INSERT = "INSERT INTO rollout_journal (run_id, first_sequence, last_sequence, "
       + "fencing_token, records) VALUES (?, ?, ?, ?, ?::json)";
   private static final String ADVANCE = "UPDATE rollout_run SET next_sequence = ?, finished = finished OR ?, "
-      + "begun = coalesce(begun, nextval('rollout_run_order')) WHERE run_id = ?";
+      + "begun = coalesce(begun, nextval('rollout_run_order')), "
+      + "lease_until = greatest(lease_until, clock_timestamp() + ? * interval '1 microsecond') WHERE run_id = ?";
   private static final String LANDED = "SELECT count(*) FROM rollout_journal WHERE run_id = ? AND first_sequence = ? "
-      + "AND last_sequence = ? AND fencing_token = ?";
+      + "AND last_sequence = ? AND fencing_token = ? AND records::text = ?";
+  /** The longest duration written as an interval: longer ones count as this (no lease or history outlives it). */
+  static final Duration LONGEST = Duration.ofDays(1_000L * 365);
   private static final String ADD_HISTORY = "INSERT INTO rollout_history (scale_set, run_id, entry) VALUES (?, ?, ?)";
   private static final String TRIM_HISTORY = "DELETE FROM rollout_history WHERE scale_set = ? AND (id < coalesce(("
       + "SELECT min(id) FROM (SELECT id FROM rollout_history WHERE scale_set = ? ORDER BY id DESC LIMIT ?) AS kept), 0) "
@@ -45,38 +48,27 @@ final class JournalRows {
   private JournalRows() {}
 
   /**
-   * Writes {@code records} (one run's, in sequence) under {@code token}: refused with
-   * {@link LeaseLostException} unless the run's newest token is {@code token} and its lease was not
-   * released. A group whose earlier attempt committed before its connection dropped is found
-   * (same sequences, same token) and not written twice.
+   * Writes {@code records} (one run's, in sequence; {@code json} is {@link #json} of them) under
+   * {@code token}, and extends the lease to {@code extend} from now (database clock; null: as it
+   * is): refused with {@link LeaseLostException} unless the run's newest token is {@code token} and
+   * its lease was neither released nor expired. A group whose earlier attempt committed before its
+   * connection dropped is found (same sequences, same token, same records) and not written twice.
    *
    * @return whether the group ended the run
    */
-  static boolean write(Connection c, String runId, String owner, long token, List<RunRecord> records,
-      HistoryRetention retention) throws SQLException {
-    long next;
-    try (PreparedStatement s = c.prepareStatement(LOCK_RUN)) {
-      s.setString(1, runId);
-      try (ResultSet r = s.executeQuery()) {
-        if (!r.next()) {
-          throw new LeaseLostException("run " + runId + ": the lease of " + owner + " (token " + token
-              + ") is no longer valid; the store has no lease on the run");
-        }
-        if (r.getLong(2) != token || r.getBoolean(3)) {
-          throw lost(runId, owner, token, r.getBoolean(3) ? null : r.getString(1), r.getLong(2));
-        }
-        next = r.getLong(4);
-      }
-    }
+  static boolean write(Connection c, String runId, String owner, long token, List<RunRecord> records, String json,
+      Duration extend, HistoryRetention retention) throws SQLException {
+    long next = lockRun(c, runId, owner, token);
     long first = records.get(0).sequence();
     long last = records.get(records.size() - 1).sequence();
     if (next != first) {
-      if (next > last && landed(c, runId, first, last, token) == 1) {
+      if (next > last && landed(c, runId, first, last, token, json) == 1) {
         return records.get(records.size() - 1).isFinal(); // an earlier attempt committed it
       }
-      throw new IllegalArgumentException("run " + runId + ": record " + first + " out of sequence, expected " + next);
+      throw new IllegalArgumentException("run " + runId + ": record " + first + " out of sequence, expected " + next
+          + (next > first ? " (the database holds other records from " + first + " on)" : ""));
     }
-    insert(c, runId, token, records);
+    insert(c, runId, token, records, json);
     boolean ends = false;
     for (RunRecord record : records) {
       ends |= record.isFinal();
@@ -84,7 +76,12 @@ final class JournalRows {
     try (PreparedStatement s = c.prepareStatement(ADVANCE)) {
       s.setLong(1, last + 1);
       s.setBoolean(2, ends);
-      s.setString(3, runId);
+      if (extend == null) {
+        s.setNull(3, java.sql.Types.BIGINT); // greatest() ignores the null: the lease stays as it is
+      } else {
+        s.setLong(3, micros(extend));
+      }
+      s.setString(4, runId);
       s.executeUpdate();
     }
     for (RunRecord record : records) {
@@ -95,13 +92,44 @@ final class JournalRows {
     return ends;
   }
 
-  static LeaseLostException lost(String runId, String owner, long token, String holder, long holderToken) {
-    return new LeaseLostException("run " + runId + ": the lease of " + owner + " (token " + token
-        + ") is no longer valid; " + (holder == null ? "the run was released" : "it is held by " + holder
-            + " with token " + holderToken));
+  /**
+   * Locks the run's row (until the transaction ends) and checks that {@code token}'s lease still
+   * holds: the run's newest, neither released nor expired by the database clock.
+   *
+   * @return the run's next sequence number
+   * @throws LeaseLostException if the lease no longer holds
+   */
+  static long lockRun(Connection c, String runId, String owner, long token) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(LOCK_RUN)) {
+      s.setString(1, runId);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          throw new LeaseLostException("run " + runId + ": the lease of " + owner + " (token " + token
+              + ") is no longer valid; the store has no lease on the run");
+        }
+        if (r.getLong(2) != token || r.getBoolean(3) || r.getBoolean(5)) {
+          throw lost(runId, owner, token, r.getBoolean(3) ? null : r.getString(1), r.getLong(2),
+              r.getBoolean(3) ? null : r.getObject(6, java.time.OffsetDateTime.class));
+        }
+        return r.getLong(4);
+      }
+    }
   }
 
-  private static void insert(Connection c, String runId, long token, List<RunRecord> records) throws SQLException {
+  /**
+   * Why a lease no longer holds: another holder ({@code holder}, {@code holderToken}), a release
+   * ({@code holder} null) or, with the same token, its expiry at {@code until} (database clock).
+   */
+  static LeaseLostException lost(String runId, String owner, long token, String holder, long holderToken,
+      java.time.OffsetDateTime until) {
+    return new LeaseLostException("run " + runId + ": the lease of " + owner + " (token " + token
+        + ") is no longer valid; " + (holder == null ? "the run was released"
+            : holderToken == token ? "it expired at " + until + " (database clock) and was not renewed in time"
+            : "it is held by " + holder + " with token " + holderToken));
+  }
+
+  /** The JSON array a group is stored as; the same records always give the same text. */
+  static String json(String runId, List<RunRecord> records) {
     StringWriter json = new StringWriter(records.size() * 96);
     try (JsonGenerator g = JSON.getFactory().createGenerator(json)) {
       g.writeStartArray();
@@ -134,22 +162,30 @@ final class JournalRows {
     } catch (IOException e) {
       throw new IllegalArgumentException("run " + runId + ": records that cannot be written as JSON", e);
     }
+    return json.toString();
+  }
+
+  private static void insert(Connection c, String runId, long token, List<RunRecord> records, String json)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(INSERT)) {
       s.setString(1, runId);
       s.setLong(2, records.get(0).sequence());
       s.setLong(3, records.get(records.size() - 1).sequence());
       s.setLong(4, token);
-      s.setString(5, json.toString());
+      s.setString(5, json);
       s.executeUpdate();
     }
   }
 
-  private static long landed(Connection c, String runId, long first, long last, long token) throws SQLException {
+  /** Rows holding exactly this group (a json column keeps the text it was given). */
+  private static long landed(Connection c, String runId, long first, long last, long token, String json)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(LANDED)) {
       s.setString(1, runId);
       s.setLong(2, first);
       s.setLong(3, last);
       s.setLong(4, token);
+      s.setString(5, json);
       try (ResultSet r = s.executeQuery()) {
         r.next();
         return r.getLong(1);
@@ -210,8 +246,10 @@ final class JournalRows {
     return AzureJson.readHistoryEntry(json);
   }
 
+  /** {@code d} in microseconds, at most {@link #LONGEST}'s: PostgreSQL's timestamps end in the year 294276. */
   static long micros(Duration d) {
-    return d.getSeconds() >= 1_000_000_000_000L ? 1_000_000_000_000_000_000L : d.toNanos() / 1_000; // ~31,700 years at most
+    Duration capped = d.compareTo(LONGEST) > 0 ? LONGEST : d;
+    return capped.getSeconds() * 1_000_000L + capped.getNano() / 1_000;
   }
 
 }

@@ -6,14 +6,13 @@ import dev.rollingupgrade.api.spi.RolloutStore;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,8 +38,11 @@ import org.slf4j.LoggerFactory;
  * claim. A claim takes a run nobody holds — never claimed, lease expired, or released — under
  * {@code SELECT ... FOR UPDATE SKIP LOCKED}, so replicas racing for one run never wait for each
  * other and exactly one wins. Every journal write locks the run's row and is refused with
- * {@link LeaseLostException} unless the lease's token is still the run's newest: an owner that
- * wakes up after another claimed its run writes nothing more, and its run stops.
+ * {@link LeaseLostException} unless the lease's token is still the run's newest and the lease has
+ * not expired (database clock), and gives the lease its full duration again: an owner that
+ * stalled past its lease writes nothing more, whether or not another replica claimed the run
+ * since, and its run stops. What remains: a write that commits just before the lease expires,
+ * whose side effect happens after it.
  *
  * <p><b>Group commit.</b> {@link #append} writes its group, with the {@link #appendDeferred}
  * groups held since the run's last write, in one transaction and one statement: durability costs
@@ -53,9 +55,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Faults.</b> A write that fails because the connection dropped or the server restarted is
  * made again on another connection of the pool (3 attempts unless set by {@link Builder#retries});
- * one whose commit landed before the connection dropped is recognised, never written twice. When
- * every attempt fails, the stage fails with an {@link UncheckedIOException} naming the SQL state:
- * the run stops with that reason and stays unfinished in the database, for a replica to resume.
+ * one whose commit landed before the connection dropped is recognised (same records), never
+ * written twice. When every attempt fails, the stage fails with an {@link UncheckedIOException}
+ * naming the SQL state: the run stops with that reason and stays unfinished in the database, for
+ * a replica to resume. Whether such a write landed after all is asked of the database before the
+ * run's next write: if it did not, the next group follows the records before it (with the held
+ * ones), as in the file store; if it did, groups that do not follow it are refused.
  * Thread-safe: runs write concurrently, each on its own connection.
  */
 public final class PostgresRolloutStore implements RolloutStore {
@@ -64,12 +69,19 @@ public final class PostgresRolloutStore implements RolloutStore {
 
   private final Transactions tx;
   private final HistoryRetention retention;
-  /** Per run this store writes: the newest token it knows, its next sequence number and the deferred groups held. */
+  /**
+   * Per run this store holds a lease on: the newest token it knows, its next sequence number and
+   * the deferred groups held. An entry goes when its run ends, its lease is released or lost.
+   */
   private final ConcurrentHashMap<String, RunWrites> writes = new ConcurrentHashMap<>(); // lookups only
 
   private static final class RunWrites {
     long token;
     long nextSequence = -1; // unknown: read from the database
+    /** A write failed without saying whether it landed: the database tells, before the next write. */
+    boolean unsure;
+    /** Of the lease's last claim or renewal here: each write extends the lease by it (null: unknown). */
+    Duration leaseDuration;
     final List<RunRecord> held = new ArrayList<>();
   }
 
@@ -78,6 +90,7 @@ public final class PostgresRolloutStore implements RolloutStore {
     this.retention = new HistoryRetention(b.maxEntries, b.maxAge);
     tx.inTransaction("check the schema version", c -> {
       PostgresSchema.check(c);
+      PostgresSchema.checkWritable(c);
       return null;
     });
   }
@@ -85,7 +98,8 @@ public final class PostgresRolloutStore implements RolloutStore {
   /**
    * A store on {@code dataSource} with the defaults.
    *
-   * @throws IllegalStateException if the database does not hold schema version {@link PostgresSchema#CURRENT_VERSION}
+   * @throws IllegalStateException if the database does not hold schema version {@link PostgresSchema#CURRENT_VERSION},
+   *     or is read-only (a standby, {@code default_transaction_read_only})
    * @throws UncheckedIOException if the database cannot be reached
    */
   public static PostgresRolloutStore open(DataSource dataSource) {
@@ -102,90 +116,82 @@ public final class PostgresRolloutStore implements RolloutStore {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(owner, "owner");
     positive(duration);
-    RunWrites w = writes.computeIfAbsent(runId, k -> new RunWrites());
-    synchronized (w) {
-      Optional<Lease> lease = tx.autoCommit("claim run " + runId, c -> claim(c, runId, owner, duration));
-      lease.ifPresent(l -> {
-        w.token = l.fencingToken();
-        w.held.clear(); // held under an older lease of this store: never to be written now
-        w.nextSequence = -1;
-      });
-      return lease;
-    }
-  }
-
-  private static Optional<Lease> claim(Connection c, String runId, String owner, Duration duration) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO rollout_run (run_id) VALUES (?) ON CONFLICT DO NOTHING")) {
-      s.setString(1, runId);
-      s.executeUpdate();
-    }
-    // a row locked by another transaction is being claimed or written right now: not free
-    try (PreparedStatement s = c.prepareStatement("WITH free AS (SELECT run_id FROM rollout_run WHERE run_id = ? "
-        + "AND (lease_until IS NULL OR lease_until <= clock_timestamp()) FOR UPDATE SKIP LOCKED) "
-        + "UPDATE rollout_run r SET owner = ?, fencing_token = r.fencing_token + 1, claimed_at = clock_timestamp(), "
-        + "lease_until = clock_timestamp() + ? * interval '1 microsecond' FROM free WHERE r.run_id = free.run_id "
-        + "RETURNING r.fencing_token, r.lease_until")) {
-      s.setString(1, runId);
-      s.setString(2, owner);
-      s.setLong(3, JournalRows.micros(duration));
-      try (ResultSet r = s.executeQuery()) {
-        if (!r.next()) {
-          return Optional.empty();
+    Optional<Lease> lease = tx.autoCommit("claim run " + runId, c -> LeaseRows.claim(c, runId, owner, duration));
+    lease.ifPresent(l -> {
+      RunWrites w = writes.computeIfAbsent(runId, k -> new RunWrites());
+      synchronized (w) {
+        if (w.token < l.fencingToken()) {
+          w.token = l.fencingToken();
+          w.held.clear(); // held under an older lease of this store: never to be written now
+          w.nextSequence = -1;
+          w.unsure = false;
+          w.leaseDuration = duration;
         }
-        return Optional.of(new Lease(runId, owner, r.getLong(1), r.getObject(2, OffsetDateTime.class).toInstant()));
       }
-    }
+    });
+    return lease;
   }
 
   @Override
   public Lease renew(Lease lease, Duration duration) {
     Objects.requireNonNull(lease, "lease");
     positive(duration);
-    return tx.autoCommit("renew the lease of run " + lease.runId(), c -> {
-      try (PreparedStatement s = c.prepareStatement("UPDATE rollout_run SET lease_until = clock_timestamp() + ? * "
-          + "interval '1 microsecond' WHERE run_id = ? AND fencing_token = ? AND lease_until IS NOT NULL "
-          + "RETURNING lease_until")) {
-        s.setLong(1, JournalRows.micros(duration));
-        s.setString(2, lease.runId());
-        s.setLong(3, lease.fencingToken());
-        try (ResultSet r = s.executeQuery()) {
-          if (r.next()) {
-            return new Lease(lease.runId(), lease.owner(), lease.fencingToken(),
-                r.getObject(1, OffsetDateTime.class).toInstant());
-          }
+    Lease renewed;
+    try {
+      renewed = tx.autoCommit("renew the lease of run " + lease.runId(), c -> LeaseRows.renew(c, lease, duration));
+    } catch (LeaseLostException e) {
+      forget(lease);
+      throw e;
+    }
+    RunWrites w = writes.get(lease.runId());
+    if (w != null) {
+      synchronized (w) {
+        if (w.token == lease.fencingToken()) {
+          w.leaseDuration = duration;
         }
       }
-      throw lost(c, lease);
-    });
+    }
+    return renewed;
   }
 
-  /** Writes the run's held groups first (best effort), then gives the run up. */
+  /** Drops what this store holds for the run under {@code lease}, unless it knows a newer lease. */
+  private void forget(Lease lease) {
+    RunWrites w = writes.get(lease.runId());
+    if (w != null) {
+      synchronized (w) {
+        if (w.token == lease.fencingToken()) {
+          w.held.clear();
+          w.nextSequence = -1;
+          writes.remove(lease.runId(), w);
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the run's held groups first (best effort), then gives the run up. The release of an
+   * older lease than the newest this store knows changes nothing.
+   */
   @Override
   public void release(Lease lease) {
     Objects.requireNonNull(lease, "lease");
     RunWrites w = writes.get(lease.runId());
     if (w != null) {
       synchronized (w) {
-        if (!w.held.isEmpty() && w.token == lease.fencingToken()) {
-          try {
-            flush(w, lease, List.of());
-          } catch (RuntimeException e) {
-            LOG.warn("run {}: {} deferred records could not be written before its release: {}", lease.runId(),
-                w.held.size(), e.getMessage());
+        if (w.token == lease.fencingToken()) {
+          if (!w.held.isEmpty()) {
+            try {
+              flush(w, lease, List.of());
+            } catch (RuntimeException e) {
+              LOG.warn("run {}: {} deferred records could not be written before its release: {}", lease.runId(),
+                  w.held.size(), e.getMessage());
+            }
           }
+          writes.remove(lease.runId(), w);
         }
-        writes.remove(lease.runId(), w);
       }
     }
-    tx.autoCommit("release run " + lease.runId(), c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "UPDATE rollout_run SET lease_until = NULL WHERE run_id = ? AND fencing_token = ?")) {
-        s.setString(1, lease.runId());
-        s.setLong(2, lease.fencingToken());
-        s.executeUpdate();
-      }
-      return null;
-    });
+    tx.autoCommit("release run " + lease.runId(), c -> LeaseRows.release(c, lease));
   }
 
   /** Writes the held groups of the run and this one in one transaction. */
@@ -216,38 +222,65 @@ public final class PostgresRolloutStore implements RolloutStore {
           throw new LeaseLostException("run " + lease.runId() + ": the lease of " + lease.owner() + " (token "
               + lease.fencingToken() + ") is no longer valid; this store has claimed it since with token " + w.token);
         }
-        if (w.nextSequence < 0 || w.token < lease.fencingToken()) {
+        try {
+          return write(w, lease, records, force);
+        } catch (LeaseLostException e) {
           w.held.clear();
-          w.token = lease.fencingToken();
-          w.nextSequence = nextSequence(lease.runId());
-        }
-        long expected = w.nextSequence;
-        boolean ends = false;
-        for (RunRecord r : records) {
-          if (!r.runId().equals(lease.runId()) || r.sequence() != expected++) {
-            throw new IllegalArgumentException("run " + lease.runId() + ": record " + r.runId() + "/" + r.sequence()
-                + " out of sequence, expected " + (expected - 1));
-          }
-          ends |= r.isFinal();
-        }
-        if (!force && !ends && w.held.size() + records.size() < MAX_HELD_RECORDS) {
-          w.held.addAll(records);
-          w.nextSequence = expected;
-          return CompletableFuture.completedFuture(null);
-        }
-        flush(w, lease, records);
-        w.nextSequence = expected;
-        if (ends) {
+          w.nextSequence = -1;
           writes.remove(lease.runId(), w);
+          throw e;
         }
       }
-      return CompletableFuture.completedFuture(null);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  /** Writes the held groups and {@code records}; on failure the held ones stay held, unless the lease was lost. */
+  private CompletionStage<Void> write(RunWrites w, Lease lease, List<RunRecord> records, boolean force) {
+    String landed = "";
+    if (w.nextSequence < 0 || w.token < lease.fencingToken()) {
+      w.held.clear();
+      w.token = lease.fencingToken();
+      w.unsure = false;
+      w.nextSequence = nextSequence(lease);
+    } else if (w.unsure) {
+      // the last write failed and may have landed all the same (its commit's answer lost): ask
+      long durable = nextSequence(lease);
+      long before = w.held.isEmpty() ? w.nextSequence : w.held.get(0).sequence();
+      if (durable != before) {
+        w.held.clear(); // in the database now, or never to be written: the database's records count
+        w.nextSequence = durable;
+        landed = " (a write of the run that failed landed after all: the database holds its records up to "
+            + (durable - 1) + ")";
+      }
+      w.unsure = false;
+    }
+    long expected = w.nextSequence;
+    boolean ends = false;
+    for (RunRecord r : records) {
+      if (!r.runId().equals(lease.runId()) || r.sequence() != expected++) {
+        throw new IllegalArgumentException("run " + lease.runId() + ": record " + r.runId() + "/" + r.sequence()
+            + " out of sequence, expected " + (expected - 1) + landed);
+      }
+      ends |= r.isFinal();
+    }
+    if (!force && !ends && w.held.size() + records.size() < MAX_HELD_RECORDS) {
+      w.held.addAll(records);
+      w.nextSequence = expected;
+      return CompletableFuture.completedFuture(null);
+    }
+    flush(w, lease, records);
+    w.nextSequence = expected;
+    if (ends) {
+      writes.remove(lease.runId(), w);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Writes the held groups and {@code records}. On a failure other than a lost lease the held
+   * ones stay held, and whether the write landed is asked of the database before the next one.
+   */
   private void flush(RunWrites w, Lease lease, List<RunRecord> records) {
     List<RunRecord> group = records;
     if (!w.held.isEmpty()) {
@@ -256,38 +289,31 @@ public final class PostgresRolloutStore implements RolloutStore {
       group.addAll(records);
     }
     List<RunRecord> all = group;
+    String json = JournalRows.json(lease.runId(), all);
+    Duration extend = w.leaseDuration;
     try {
-      tx.inTransaction("write " + all.size() + " records of run " + lease.runId(),
-          c -> JournalRows.write(c, lease.runId(), lease.owner(), lease.fencingToken(), all, retention));
+      tx.inTransaction("write " + all.size() + " records of run " + lease.runId(), c -> JournalRows.write(c,
+          lease.runId(), lease.owner(), lease.fencingToken(), all, json, extend, retention));
       w.held.clear();
     } catch (LeaseLostException e) {
       w.held.clear();
       w.nextSequence = -1;
       throw e;
+    } catch (RuntimeException e) {
+      w.unsure = true;
+      throw e;
     }
   }
 
-  private long nextSequence(String runId) {
-    return tx.autoCommit("read run " + runId, c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT next_sequence FROM rollout_run WHERE run_id = ?")) {
-        s.setString(1, runId);
-        try (ResultSet r = s.executeQuery()) {
-          return r.next() ? r.getLong(1) : 0L;
-        }
-      }
-    });
+  /** The run's next sequence number in the database, if {@code lease} still holds. */
+  private long nextSequence(Lease lease) {
+    return tx.autoCommit("read run " + lease.runId(), // one statement: its row lock ends with it
+        c -> JournalRows.lockRun(c, lease.runId(), lease.owner(), lease.fencingToken()));
   }
 
-  private static LeaseLostException lost(Connection c, Lease lease) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT owner, fencing_token, lease_until IS NULL FROM rollout_run WHERE run_id = ?")) {
-      s.setString(1, lease.runId());
-      try (ResultSet r = s.executeQuery()) {
-        boolean found = r.next();
-        return JournalRows.lost(lease.runId(), lease.owner(), lease.fencingToken(),
-            !found || r.getBoolean(3) ? null : r.getString(1), found ? r.getLong(2) : 0);
-      }
-    }
+  /** How many runs this store holds per-run state for (tests: it must not grow with claims that failed). */
+  int runsHeld() {
+    return writes.size();
   }
 
   /** The run's records in the database, then those this store holds for it. */
@@ -310,7 +336,7 @@ public final class PostgresRolloutStore implements RolloutStore {
 
   @Override
   public List<String> unfinishedRuns() {
-    return runIds("list unfinished runs", "");
+    return List.copyOf(runEnds("list unfinished runs", "").keySet());
   }
 
   /**
@@ -318,17 +344,22 @@ public final class PostgresRolloutStore implements RolloutStore {
    * clock) or was released — oldest first: what a replica's {@link RecoveryLoop} may take over.
    */
   public List<String> orphanedRuns() {
-    return runIds("list orphaned runs", " AND (lease_until IS NULL OR lease_until <= clock_timestamp())");
+    return List.copyOf(orphanedRunEnds().keySet());
   }
 
-  private List<String> runIds(String what, String condition) {
+  /** {@link #orphanedRuns()}, each with its next sequence number in the database (its journal's end). */
+  Map<String, Long> orphanedRunEnds() {
+    return runEnds("list orphaned runs", " AND (lease_until IS NULL OR lease_until <= clock_timestamp())");
+  }
+
+  private Map<String, Long> runEnds(String what, String condition) {
     return tx.autoCommit(what, c -> {
-      List<String> ids = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement("SELECT run_id FROM rollout_run WHERE NOT finished "
+      Map<String, Long> ids = new LinkedHashMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT run_id, next_sequence FROM rollout_run WHERE NOT finished "
           + "AND begun IS NOT NULL" + condition + " ORDER BY begun");
           ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          ids.add(r.getString(1));
+          ids.put(r.getString(1), r.getLong(2));
         }
       }
       return ids;
@@ -375,8 +406,8 @@ public final class PostgresRolloutStore implements RolloutStore {
     /**
      * What the store keeps of each scale set's history, applied in SQL whenever a run adds its
      * entry: the newest {@code maxEntries} (default 100), none recorded more than {@code maxAge}
-     * ago by the database clock (default 10 years). Readers apply their own, smaller retention
-     * ({@code UpgradeHistory}: Azure's last 5 of 60 days).
+     * ago by the database clock (default 10 years; more than 1,000 years counts as 1,000). Readers
+     * apply their own, smaller retention ({@code UpgradeHistory}: Azure's last 5 of 60 days).
      *
      * @throws IllegalArgumentException if {@code maxEntries} is below 1 or {@code maxAge} not positive
      */
@@ -407,7 +438,8 @@ public final class PostgresRolloutStore implements RolloutStore {
     /**
      * The store, after checking the schema version.
      *
-     * @throws IllegalStateException if the database does not hold schema version {@link PostgresSchema#CURRENT_VERSION}
+     * @throws IllegalStateException if the database does not hold schema version {@link PostgresSchema#CURRENT_VERSION},
+   *     or is read-only (a standby, {@code default_transaction_read_only})
      * @throws UncheckedIOException if the database cannot be reached
      */
     public PostgresRolloutStore open() {

@@ -129,6 +129,26 @@ public final class PostgresSchema {
     }
   }
 
+  /**
+   * Fails fast when the connection cannot write: a standby in recovery, or transactions read-only
+   * ({@code default_transaction_read_only} on the database or role, a read-only pool).
+   */
+  static void checkWritable(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_is_in_recovery(), current_setting('transaction_read_only')")) {
+      r.next();
+      if (r.getBoolean(1)) {
+        throw new IllegalStateException("the database is a standby in recovery (pg_is_in_recovery()): the rollout "
+            + "store writes; give it a DataSource on the primary");
+      }
+      if ("on".equals(r.getString(2))) {
+        throw new IllegalStateException("the database's transactions are read-only (transaction_read_only is on: "
+            + "default_transaction_read_only set on the database, the role or the connection, or a read-only pool): "
+            + "the rollout store writes; give it a DataSource whose transactions can write");
+      }
+    }
+  }
+
   private static String script(int version) {
     String resource = LOCATION + "/" + SCRIPTS.get(version - 1);
     try (InputStream in = PostgresSchema.class.getClassLoader().getResourceAsStream(resource)) {

@@ -8,10 +8,10 @@ import dev.rollingupgrade.core.run.RolloutRecovery;
 import dev.rollingupgrade.core.run.RunHeldException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>Journals that are not runs (a multi-region rollout's) and the member runs of a rollout are
  * left alone, as {@link RolloutRecovery#resumeAll()} leaves them. A run that cannot be resumed here
  * (its journal of another format, its model unavailable) is logged as an ERROR once and left
- * for another replica. Thread-safe.
+ * for another replica; this loop reads such runs, and those it leaves alone, again once their
+ * journal has grown or after {@value #RETRY_PASSES} passes (its model may be available by then),
+ * not on every pass. Thread-safe.
  */
 public final class RecoveryLoop {
   private static final Logger LOG = LoggerFactory.getLogger(RecoveryLoop.class);
@@ -46,7 +48,14 @@ public final class RecoveryLoop {
   private final RolloutRecovery recovery;
   private Duration interval = Duration.ofSeconds(10);
   private Consumer<RollingUpgradeRun> onTakeOver = run -> { };
-  private final Set<String> failed = new HashSet<>(); // lookups only
+  /** Passes after which a run left alone is read again though its journal has not grown. */
+  static final int RETRY_PASSES = 30;
+
+  /** A run left alone or that failed to resume: its journal's end then, and the pass to read it again. */
+  private record Skip(long end, long retryAt) {}
+
+  private final Map<String, Skip> skipped = new HashMap<>(); // lookups only
+  private long passes;
   private Scheduler scheduler;
   private Cancellable next;
   private boolean stopped;
@@ -119,10 +128,20 @@ public final class RecoveryLoop {
    */
   public synchronized List<RollingUpgradeRun> recoverNow() {
     List<RollingUpgradeRun> taken = new ArrayList<>();
-    for (String runId : store.orphanedRuns()) {
+    Map<String, Long> orphaned = store.orphanedRunEnds();
+    skipped.keySet().retainAll(orphaned.keySet());
+    long pass = ++passes;
+    for (Map.Entry<String, Long> orphan : orphaned.entrySet()) {
+      String runId = orphan.getKey();
+      Skip skip = skipped.get(runId);
+      if (skip != null && skip.end() == orphan.getValue() && pass < skip.retryAt()) {
+        continue; // as it was when it was left alone: not read again yet
+      }
+      Skip next = new Skip(orphan.getValue(), pass + RETRY_PASSES);
       List<RunRecord> records = store.records(runId);
       if (records.isEmpty() || !records.get(0).kind().equals("RUN_STARTED")
           || records.get(0).attributes().containsKey("rollout")) {
+        skipped.put(runId, next);
         continue; // a rollout's journal, or a member run its rollout resumes
       }
       try {
@@ -133,7 +152,7 @@ public final class RecoveryLoop {
       } catch (RunHeldException e) {
         LOG.debug("run {} was claimed by another replica first", runId);
       } catch (RuntimeException e) {
-        if (failed.add(runId)) {
+        if (skipped.put(runId, next) == null) {
           LOG.error("run {} cannot be resumed by this replica: {}", runId, e.getMessage());
         }
       }

@@ -64,4 +64,33 @@ class LateOwnerTest {
       }
     }
   }
+
+  @Test
+  void anOwnerWhoseLeaseExpiredStopsWithoutAnotherDriverCallEvenIfNobodyClaimedTheRun() {
+    try (HikariDataSource db = TestDatabase.migrated()) {
+      Replicas r = new Replicas();
+      PostgresRolloutStore a = PostgresRolloutStore.open(db);
+      int[] callsAtExpiry = {-1};
+      r.run = dev.rollingupgrade.core.run.RollingUpgrade.of(r.scaleSet).driver(r.fleet).health(r.fleet)
+          .scheduler(r.clock).store(a).runId("run-1").options(Replicas.options("replica-a"))
+          .startedBy(dev.rollingupgrade.api.status.UpgradeOperationInvoker.PLATFORM).listener(r.recorder)
+          .listener(event -> {
+            if (event.type() == dev.rollingupgrade.api.event.UpgradeEventType.BATCH_STARTED
+                && event.batch().orElse(0) == 2 && callsAtExpiry[0] < 0) {
+              callsAtExpiry[0] = 0;
+              r.clock.schedule(Duration.ZERO, () -> { // batch 2's driver calls are out (written before)
+                TestDatabase.expireLeases(db); // replica-a stalls past its lease here, by the database clock
+                callsAtExpiry[0] = r.fleet.stateChangingCalls().size();
+              });
+            }
+          }).start();
+      assertThat(r.runOrDie()).isFalse();
+      assertThat(callsAtExpiry[0]).as("the lease expired mid-run").isPositive();
+      Throwable why = r.run.completion().toCompletableFuture().handle((v, t) -> t).join();
+      assertThat(why instanceof CompletionException ? why.getCause() : why).as("why the owner stopped")
+          .isInstanceOf(LeaseLostException.class).hasMessageContaining("expired");
+      assertThat(r.fleet.stateChangingCalls()).as("driver calls after the lease expired").hasSize(callsAtExpiry[0]);
+      assertThat(a.unfinishedRuns()).containsExactly("run-1"); // for a replica to resume
+    }
+  }
 }

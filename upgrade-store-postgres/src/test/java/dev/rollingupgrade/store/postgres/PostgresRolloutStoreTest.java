@@ -110,7 +110,8 @@ class PostgresRolloutStoreTest {
     assertThatThrownBy(() -> append(a, old, record(run, 1))).hasCauseInstanceOf(LeaseLostException.class)
         .hasMessageContaining("held by b with token " + now.fencingToken());
     assertThatThrownBy(() -> a.renew(old, MINUTE)).isInstanceOf(LeaseLostException.class);
-    a.appendDeferred(old, List.of(record(run, 1))).toCompletableFuture().join(); // held: refused when written
+    assertThatThrownBy(() -> a.appendDeferred(old, List.of(record(run, 1))).toCompletableFuture().join())
+        .hasCauseInstanceOf(LeaseLostException.class); // its lease is checked before anything is held
     assertThatThrownBy(() -> append(a, old, record(run, 2))).hasCauseInstanceOf(LeaseLostException.class);
     assertThat(b.records(run)).containsExactly(record(run, 0));
     append(b, now, record(run, 1));
@@ -120,15 +121,102 @@ class PostgresRolloutStoreTest {
   }
 
   @Test
-  void anExpiredLeaseNobodyClaimedStillWritesAndRenews() {
+  void anExpiredLeaseWritesNothingAndCannotBeRenewedEvenIfNobodyClaimedTheRun() {
     PostgresRolloutStore a = PostgresRolloutStore.open(db);
     String run = newRun();
     Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
-    TestDatabase.expireLeases(db);
     append(a, lease, record(run, 0));
-    Lease renewed = a.renew(lease, MINUTE);
-    assertThat(renewed.fencingToken()).isEqualTo(lease.fencingToken());
+    TestDatabase.expireLeases(db);
+    assertThatThrownBy(() -> append(a, lease, record(run, 1))).hasCauseInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("expired");
+    assertThatThrownBy(() -> a.renew(lease, MINUTE)).isInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("expired");
+    assertThatThrownBy(() -> a.appendDeferred(lease, List.of(record(run, 1))).toCompletableFuture().join())
+        .hasCauseInstanceOf(LeaseLostException.class);
+    assertThat(PostgresRolloutStore.open(db).records(run)).containsExactly(record(run, 0));
+    assertThat(PostgresRolloutStore.open(db).claim(run, "b", MINUTE)).isPresent();
+  }
+
+  @Test
+  void eachWriteGivesTheLeaseItsFullDurationAgain() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    String left = "SELECT extract(epoch FROM lease_until - clock_timestamp())::bigint FROM rollout_run WHERE run_id = '"
+        + run + "'";
+    TestDatabase.execute(db, "UPDATE rollout_run SET lease_until = clock_timestamp() + interval '2 seconds' "
+        + "WHERE run_id = '" + run + "'");
+    append(a, lease, record(run, 0));
+    assertThat(TestDatabase.queryLong(db, left)).isBetween(50L, 60L);
+    a.renew(lease, Duration.ofMinutes(10));
+    TestDatabase.execute(db, "UPDATE rollout_run SET lease_until = clock_timestamp() + interval '2 seconds' "
+        + "WHERE run_id = '" + run + "'");
+    append(a, lease, record(run, 1));
+    assertThat(TestDatabase.queryLong(db, left)).as("the renewal's duration").isBetween(590L, 600L);
+  }
+
+  @Test
+  void aLateReleaseOfAnOlderLeaseKeepsTheNewerLeasesDeferredRecords() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease first = a.claim(run, "a", MINUTE).orElseThrow();
+    append(a, first, record(run, 0));
+    TestDatabase.expireLeases(db);
+    Lease second = a.claim(run, "a", MINUTE).orElseThrow();
+    a.appendDeferred(second, List.of(record(run, 1))).toCompletableFuture().join();
+    assertThat(a.records(run)).hasSize(2);
+    a.release(first); // late: changes nothing
+    assertThat(a.records(run)).hasSize(2);
+    append(a, second, record(run, 2));
+    assertThat(PostgresRolloutStore.open(db).records(run)).containsExactly(record(run, 0), record(run, 1), record(run, 2));
     assertThat(PostgresRolloutStore.open(db).claim(run, "b", MINUTE)).isEmpty();
+  }
+
+  @Test
+  void theStoreKeepsNoStateForRunsItDoesNotHold() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    PostgresRolloutStore b = PostgresRolloutStore.open(db);
+    List<String> held = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String run = newRun();
+      held.add(run);
+      b.claim(run, "b", MINUTE).orElseThrow();
+      assertThat(a.claim(run, "a", MINUTE)).isEmpty();
+    }
+    assertThat(a.runsHeld()).as("after claims that failed").isZero();
+
+    String run = newRun();
+    Lease lost = a.claim(run, "a", MINUTE).orElseThrow();
+    append(a, lost, record(run, 0));
+    TestDatabase.expireLeases(db);
+    Lease taken = b.claim(run, "b", MINUTE).orElseThrow();
+    assertThatThrownBy(() -> append(a, lost, record(run, 1))).hasCauseInstanceOf(LeaseLostException.class);
+    assertThat(a.runsHeld()).as("after a write refused").isZero();
+
+    String renewed = newRun();
+    Lease expired = a.claim(renewed, "a", MINUTE).orElseThrow();
+    TestDatabase.expireLeases(db);
+    assertThatThrownBy(() -> a.renew(expired, MINUTE)).isInstanceOf(LeaseLostException.class);
+    assertThat(a.runsHeld()).as("after a renewal refused").isZero();
+
+    String released = newRun();
+    a.release(a.claim(released, "a", MINUTE).orElseThrow());
+    assertThat(a.runsHeld()).as("after a release").isZero();
+    b.release(taken);
+  }
+
+  @Test
+  void aHistoryKeptLongerThanPostgresCanCountStillLetsRunsEnd() {
+    for (Duration forever : List.of(Duration.ofDays(365L * 300), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))) {
+      PostgresRolloutStore a = PostgresRolloutStore.builder(db).historyRetention(2, forever).open();
+      String run = newRun();
+      Lease lease = a.claim(run, "a", forever).orElseThrow();
+      append(a, lease, record(run, 0), last(run, 1, "vmss-forever", 1));
+      assertThat(a.unfinishedRuns()).doesNotContain(run);
+      assertThat(a.history("vmss-forever")).isNotEmpty();
+    }
+    assertThat(JournalRows.micros(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(JournalRows.micros(JournalRows.LONGEST));
+    assertThat(JournalRows.micros(Duration.ofMillis(1500))).isEqualTo(1_500_000L);
   }
 
   @Test

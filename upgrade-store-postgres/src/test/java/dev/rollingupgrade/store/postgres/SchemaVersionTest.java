@@ -65,6 +65,18 @@ class SchemaVersionTest {
   }
 
   @Test
+  void aStoreOnAReadOnlyDatabaseFailsFastNamingIt() {
+    try (HikariDataSource db = TestDatabase.migrated()) {
+      TestDatabase.execute(db, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', "
+          + "current_database()); END $$");
+      try (HikariDataSource readOnly = TestDatabase.pool(db.getJdbcUrl(), 1)) { // new sessions take the setting
+        assertThatThrownBy(() -> PostgresRolloutStore.open(readOnly)).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("read-only").hasMessageContaining("transaction_read_only");
+      }
+    }
+  }
+
+  @Test
   void aFailingScriptAppliesNothing() {
     try (HikariDataSource db = TestDatabase.fresh()) {
       TestDatabase.execute(db, "CREATE TABLE rollout_history (taken text)"); // a name clash
