@@ -226,7 +226,10 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     }
   }
 
-  /** The instance's upgrade is done (or failed): its grace period starts now and it is probed at once. */
+  /**
+   * The instance's upgrade is done (or failed): its grace period starts now and it is probed at
+   * once, even if a probe sent earlier is still out (its answer no longer counts).
+   */
   public void instanceRestarted(String scaleSetName, String instanceId) {
     Watched w = watch(scaleSetName, instanceId);
     HealthState before;
@@ -312,8 +315,8 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
   private void probe(Watched w) {
     long epoch;
     synchronized (w) {
-      if (w.history.inFlight || closed) {
-        return;
+      if (w.history.inFlight || w.history.isRestarting() || closed) {
+        return; // one probe at a time; an application being replaced is not asked
       }
       w.history.inFlight = true;
       epoch = w.history.epoch();
