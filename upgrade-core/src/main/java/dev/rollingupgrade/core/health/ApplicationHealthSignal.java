@@ -67,14 +67,29 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
   private final Object timerLock = new Object();
   private Cancellable timer;
   private volatile boolean closed;
+  /** Tests only: runs between a change of state and its delivery to the listeners. */
+  volatile java.util.function.BiConsumer<String, HealthState> beforeDelivery = (id, state) -> {};
 
   private record Key(String scaleSetName, String instanceId) {}
 
-  /** One instance's probe history and the callers waiting for its first result. */
+  /**
+   * One instance's probe history, the callers waiting for its first result, and its changes not
+   * yet delivered (queued under its lock as they happen, delivered in that order by one thread at
+   * a time).
+   */
   private static final class Watched {
     final Key key;
     final ProbeHistory history;
     final List<CompletableFuture<HealthState>> firstAnswer = new ArrayList<>();
+    final java.util.ArrayDeque<HealthState> undelivered = new java.util.ArrayDeque<>();
+    boolean delivering;
+
+    /** Queues a change from {@code before} to {@code after}, if it is one. Call under the lock. */
+    void changed(HealthState before, HealthState after) {
+      if (after != null && after != before) {
+        undelivered.add(after);
+      }
+    }
 
     Watched(Key key, int numberOfProbes) {
       this.key = key;
@@ -217,13 +232,12 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     synchronized (w) {
       before = w.history.reported();
       state = w.history.restarting();
+      w.changed(before, state);
       waiting = List.copyOf(w.firstAnswer);
       w.firstAnswer.clear();
     }
     waiting.forEach(f -> f.complete(state));
-    if (state != before) {
-      push(w.key, state);
-    }
+    deliver(w);
   }
 
   /**
@@ -232,15 +246,11 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
    */
   public void instanceRestarted(String scaleSetName, String instanceId) {
     Watched w = watch(scaleSetName, instanceId);
-    HealthState before;
-    HealthState state;
     synchronized (w) {
-      before = w.history.reported();
-      state = w.history.restarted(scheduler.now(), settings.gracePeriod());
+      HealthState before = w.history.reported();
+      w.changed(before, w.history.restarted(scheduler.now(), settings.gracePeriod()));
     }
-    if (state != before) {
-      push(w.key, state);
-    }
+    deliver(w);
     probe(w);
   }
 
@@ -299,15 +309,11 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     }
     var now = scheduler.now();
     for (Watched w : watched.values()) {
-      HealthState before;
-      HealthState after;
       synchronized (w) {
-        before = w.history.reported();
-        after = w.history.expire(now);
+        HealthState before = w.history.reported();
+        w.changed(before, w.history.expire(now));
       }
-      if (after != before) {
-        push(w.key, after);
-      }
+      deliver(w);
       probe(w);
     }
   }
@@ -368,6 +374,7 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
       w.history.inFlight = false;
       before = w.history.reported();
       after = w.history.record(verdict.state(), scheduler.now());
+      w.changed(before, after);
       if (after != null && !w.firstAnswer.isEmpty()) {
         waiting = List.copyOf(w.firstAnswer);
         w.firstAnswer.clear();
@@ -385,16 +392,48 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     }
     if (after != before) {
       LOG.debug("instance {} of {} is now {} ({})", w.key.instanceId(), w.key.scaleSetName(), after, verdict.reason());
-      push(w.key, after);
     }
+    deliver(w);
     HealthState first = after;
     waiting.forEach(f -> f.complete(first));
   }
 
-  private void push(Key key, HealthState state) {
-    if (state == null) {
-      return;
+  /**
+   * Delivers the instance's queued changes in order. One thread at a time does it: another that
+   * finds it under way leaves its change to that one (which delivers until the queue is empty).
+   */
+  private void deliver(Watched w) {
+    synchronized (w) {
+      if (w.delivering || w.undelivered.isEmpty()) {
+        return;
+      }
+      w.delivering = true;
     }
+    boolean done = false;
+    try {
+      while (true) {
+        HealthState next;
+        synchronized (w) {
+          next = w.undelivered.poll();
+          if (next == null) {
+            w.delivering = false;
+            done = true;
+            return;
+          }
+        }
+        beforeDelivery.accept(w.key.instanceId(), next);
+        push(w.key, next);
+      }
+    } finally {
+      if (!done) {
+        synchronized (w) {
+          w.delivering = false; // an Error from a listener: the next change delivers the rest
+        }
+      }
+    }
+  }
+
+  private void push(Key key, HealthState state) {
     for (HealthListener listener : listeners.getOrDefault(key.scaleSetName(), List.of())) {
       try {
         listener.onHealthChanged(key.instanceId(), state);
