@@ -47,9 +47,11 @@ import org.slf4j.LoggerFactory;
  * upgraded, until {@link #close()}.
  *
  * <p><b>Cost.</b> One timer task per interval for the whole fleet on the injected scheduler; each
- * probe is asynchronous (the JDK's {@link HttpClient}, whose tasks run on the scheduler too, and
- * NIO channels), at most one in flight per instance, each bounded by the probe timeout (by
- * default the interval, within 1..30 s). Thousands of instances are probed on the scheduler's few
+ * probe is asynchronous (the JDK's {@link HttpClient}, by default one shared by every signal in
+ * the JVM with a few daemon threads of its own, and NIO channels), at most one in flight per
+ * instance, each bounded by the probe timeout (by default the interval, within 1..30 s). A host
+ * name is resolved on four shared daemon threads within that bound, never on the scheduler's.
+ * Listeners are called on the scheduler's threads. Thousands of instances are probed on a few
  * threads. Use a real-time scheduler ({@code SystemScheduler}): probes are real I/O.
  *
  * <p>Thread-safe. Close it to stop probing.
@@ -102,10 +104,8 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     this.resolver = b.resolver;
     this.scheduler = Objects.requireNonNull(b.scheduler, "scheduler: probes need a (real-time) scheduler");
     this.probeTimeout = b.probeTimeout != null ? b.probeTimeout : defaultProbeTimeout(settings.interval());
-    HttpClient client = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(probeTimeout).executor(task -> scheduler.schedule(Duration.ZERO, task)).build();
-    this.prober = new Prober(settings, client, probeTimeout);
+    HttpClient client = b.httpClient != null ? b.httpClient : Prober.sharedClient();
+    this.prober = new Prober(settings, client, probeTimeout, b.names);
   }
 
   /** The interval, but at least 1 s (a loaded machine answers a first request slowly) and at most 30 s. */
@@ -127,6 +127,7 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     private Scheduler scheduler;
     private Duration probeTimeout;
     private HttpClient httpClient;
+    private Prober.NameService names = java.net.InetAddress::getByName;
 
     private Builder(ApplicationHealthSettings settings) {
       this.settings = settings;
@@ -160,11 +161,18 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
 
     /**
      * The HTTP client for HTTP(S) probes (e.g. with an {@code SSLContext} that trusts your
-     * instances' certificates); by default one on HTTP/1.1 that follows no redirects and runs its
-     * tasks on the scheduler.
+     * instances' self-signed certificates); it stays yours (closing the signal leaves it alone). By
+     * default one client shared by every signal in the JVM: HTTP/1.1, no redirects, its tasks on a
+     * few daemon threads (so signals built and closed leave no client thread behind).
      */
     public Builder httpClient(HttpClient client) {
       this.httpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** Tests only: how host names are resolved. */
+    Builder nameService(Prober.NameService names) {
+      this.names = Objects.requireNonNull(names, "names");
       return this;
     }
 
@@ -344,8 +352,13 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     Cancellable deadline = scheduler.schedule(probeTimeout, () -> verdict.cancel(true));
     verdict.whenComplete((v, e) -> {
       deadline.cancel();
-      answered(w, epoch, v != null ? v : verdict.isCancelled()
-          ? ProbeVerdict.unhealthy("no answer within " + probeTimeout) : ProbeVerdict.unhealthy("probe failed: " + e));
+      ProbeVerdict said = v != null ? v : verdict.isCancelled()
+          ? ProbeVerdict.unhealthy("no answer within " + probeTimeout) : ProbeVerdict.unhealthy("probe failed: " + e);
+      try {
+        scheduler.schedule(Duration.ZERO, () -> answered(w, epoch, said)); // listeners run on the scheduler's threads
+      } catch (RuntimeException stopped) {
+        answered(w, epoch, said); // a scheduler shut down before the signal: answer here
+      }
     });
   }
 
