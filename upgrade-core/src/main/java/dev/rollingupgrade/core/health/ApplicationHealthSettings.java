@@ -20,7 +20,8 @@ import java.util.Optional;
  * <tr><th>setting</th><th>values</th><th>default</th></tr>
  * <tr><td>{@code protocol}</td><td>{@code http}, {@code https}, {@code tcp}</td><td>required</td></tr>
  * <tr><td>{@code port}</td><td>1..65535</td><td>80 (http), 443 (https); required for tcp</td></tr>
- * <tr><td>{@code requestPath}</td><td>a path such as {@code /health}: starts with {@code /}, no spaces, control characters or {@code #}</td><td>required for http(s); none for tcp</td></tr>
+ * <tr><td>{@code requestPath}</td><td>a path such as {@code /health}: starts with {@code /}, no spaces,
+ * control characters or {@code #}</td><td>required for http(s); none for tcp</td></tr>
  * <tr><td>{@code intervalInSeconds}</td><td>more than 0, at most 60</td><td>5</td></tr>
  * <tr><td>{@code numberOfProbes}</td><td>1..24</td><td>1</td></tr>
  * <tr><td>{@code gracePeriod} (seconds)</td><td>0..14400</td><td>{@code intervalInSeconds x numberOfProbes}</td></tr>
