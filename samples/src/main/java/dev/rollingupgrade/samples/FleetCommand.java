@@ -37,7 +37,8 @@ final class FleetCommand implements Callable<Integer> {
       description = "stop orchestrating as batch K ends, leaving the instances running; finish with --resume")
   private int crashAfterBatch;
 
-  @Option(names = "--resume", description = "finish the run a --crash-after-batch left in the state directory")
+  @Option(names = "--resume", description = "finish the run a --crash-after-batch (or Ctrl-C) left in the state "
+      + "directory, with the options it was started with")
   private boolean resume;
 
   @Option(names = "--state-dir", paramLabel = "DIR",
@@ -72,8 +73,14 @@ final class FleetCommand implements Callable<Integer> {
     Path dir = stateDir != null ? stateDir : Path.of(System.getProperty("java.io.tmpdir"), "upgrade-fleet");
     LocalFleet.Result r;
     try {
-      r = LocalFleet.run(new LocalFleet.Options(instances, broken, crashAfterBatch, resume, dir,
-          Duration.ofMillis(probeIntervalMs), Duration.ofMillis(healthTimeoutMs), Duration.ofSeconds(60), 300), out);
+      LocalFleet.Options options = new LocalFleet.Options(instances, broken, crashAfterBatch, resume, dir,
+          Duration.ofMillis(probeIntervalMs), Duration.ofMillis(healthTimeoutMs), Duration.ofSeconds(60), 300);
+      if (resume) { // the run as it was started, not as this command line would start one
+        var parsed = spec.commandLine().getParseResult();
+        options = LocalFleet.resumeOptions(options, LocalFleet.RUN_OPTIONS.stream()
+            .filter(parsed::hasMatchedOption).collect(java.util.stream.Collectors.toSet()));
+      }
+      r = LocalFleet.run(options, out);
     } catch (LocalFleet.FleetException e) {
       err.println(TerminalText.escape("fleet: " + e.getMessage()));
       return 2;

@@ -58,6 +58,11 @@ final class LocalFleet {
   static final String V1 = "1.0.0";
   static final String V2 = "2.0.0";
   static final String SCALE_SET = "fleet";
+  /** The options of the run in a state directory, saved as it starts, so that {@code --resume} resumes that run. */
+  static final String OPTIONS_FILE = "fleet.properties";
+  /** The command-line options that shape the run, saved and resumed. */
+  static final List<String> RUN_OPTIONS = List.of("--instances", "--break", "--probe-interval-ms",
+      "--health-timeout-ms");
 
   /** What to run. */
   record Options(int instances, int broken, int crashAfterBatch, boolean resume, Path stateDir, Duration probeInterval,
@@ -116,25 +121,35 @@ final class LocalFleet {
    */
   static Result run(Options o, PrintWriter out) {
     Path dir = o.stateDir();
+    boolean recorded = Files.exists(dir.resolve(LocalProcessDriver.STATE_FILE));
+    if (o.resume() && !recorded) { // said before anything is made on disk
+      throw new FleetException("nothing to resume in " + dir + ": no fleet was left running there");
+    }
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new FleetException("cannot make the state directory " + dir + ": " + e.getMessage());
     }
     List<ProcessHandle> left = LocalProcessDriver.recordedProcesses(dir);
-    boolean recorded = Files.exists(dir.resolve(LocalProcessDriver.STATE_FILE));
     if (!o.resume() && !left.isEmpty()) {
       throw new FleetException("instances of an unfinished fleet still run from " + dir + " (pids "
           + left.stream().map(p -> String.valueOf(p.pid())).toList() + "): finish it with fleet --resume --state-dir "
           + dir);
     }
-    if (o.resume() && !recorded) {
-      throw new FleetException("nothing to resume in " + dir + ": no fleet was left running there");
+    if (!o.resume()) {
+      saveOptions(o);
     }
     ScaleSet set = model(o.instances(), o.probeInterval(), o.healthTimeout());
     LocalProcessDriver driver = new LocalProcessDriver(dir, BASE, brokenIds(o.instances(), o.broken()), V2,
         o.startTimeout(), o.idleExitSeconds());
-    Thread hook = new Thread(driver::close, "fleet-stop-instances"); // Ctrl-C: no instance outlives the command
+    AtomicReference<RollingUpgradeRun> handle = new AtomicReference<>();
+    Thread hook = new Thread(() -> { // Ctrl-C: no instance outlives the command, and nothing false is journalled
+      RollingUpgradeRun r = handle.get();
+      if (r != null) {
+        r.abandon(); // as a crash: no further call, journal write or event; --resume finishes the run
+      }
+      driver.stopForResume();
+    }, "fleet-stop-instances");
     Runtime.getRuntime().addShutdownHook(hook);
     Set<Long> pids = new TreeSet<>();
     long t0 = System.nanoTime();
@@ -143,6 +158,10 @@ final class LocalFleet {
       if (o.resume()) {
         int alive = driver.adopt();
         out.println("Resuming the fleet in " + dir + ": " + alive + " instance processes still running");
+        int started = driver.startStopped();
+        if (started > 0) {
+          out.println("  started again " + started + " stopped instances at their recorded versions");
+        }
       } else {
         out.println("Fleet of " + o.instances() + " instances (processes on 127.0.0.1), rolling from " + V1 + " to "
             + V2 + (o.broken() > 0 ? "; " + V2 + " is broken on " + brokenIds(o.instances(), o.broken()) : "")
@@ -154,8 +173,7 @@ final class LocalFleet {
       ApplicationHealthSettings settings = ApplicationHealthSettings.of(set).orElseThrow();
       try (ApplicationHealthSignal health = ApplicationHealthSignal.builder(settings)
           .resolver((scaleSet, id, port) -> driver.address(id)).scheduler(scheduler)
-          .probeTimeout(Duration.ofSeconds(3)).build()) { // a busy machine answers late: late is not unhealthy yet
-        AtomicReference<RollingUpgradeRun> handle = new AtomicReference<>();
+          .probeTimeout(probeTimeout(o.healthTimeout())).build()) {
         CompletableFuture<Void> crashed = new CompletableFuture<>();
         UpgradeListener progress = event -> {
           if (crashed.isDone()) {
@@ -200,6 +218,9 @@ final class LocalFleet {
         UpgradeHistoryEntry end = run.completion().toCompletableFuture().join();
         Duration makespan = Duration.ofNanos(finished.join() - start);
         out.print(run.heatMap().toText(false));
+        if (o.crashAfterBatch() > 0) {
+          out.println("No crash: the run had fewer than " + o.crashAfterBatch() + " batches.");
+        }
         return new Result(end, false, driver.versions(), pids, makespan, lowerBound(run.batches(), driver),
             run.batches());
       }
@@ -219,6 +240,75 @@ final class LocalFleet {
         // the hook runs (or ran) anyway
       }
     }
+  }
+
+  /**
+   * How long one probe may take: 3 s (a busy machine answers late, and late is not unhealthy yet),
+   * but at most half the health timeout, so that a healthy instance has time for a second probe.
+   */
+  static Duration probeTimeout(Duration healthTimeout) {
+    Duration half = healthTimeout.dividedBy(2);
+    return half.compareTo(Duration.ofSeconds(3)) < 0 ? half : Duration.ofSeconds(3);
+  }
+
+  private static void saveOptions(Options o) {
+    String text = "# fleet sample: the options of the run in this directory (read back by --resume)\n"
+        + "--instances=" + o.instances() + "\n--break=" + o.broken() + "\n--probe-interval-ms="
+        + o.probeInterval().toMillis() + "\n--health-timeout-ms=" + o.healthTimeout().toMillis() + "\n";
+    try {
+      Path tmp = o.stateDir().resolve(OPTIONS_FILE + ".tmp");
+      Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+      Files.move(tmp, o.stateDir().resolve(OPTIONS_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new FleetException("cannot write " + o.stateDir().resolve(OPTIONS_FILE) + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The options to resume with: those the run in {@code given.stateDir()} was started with, read
+   * from {@link #OPTIONS_FILE}, so that the resumed run is the one that crashed. An option given
+   * again ({@code explicit}) must say the same.
+   *
+   * @throws FleetException if there is nothing to resume, the saved options cannot be read, or an
+   *     explicit option conflicts with them
+   */
+  static Options resumeOptions(Options given, Set<String> explicit) {
+    Path dir = given.stateDir();
+    if (!Files.exists(dir.resolve(LocalProcessDriver.STATE_FILE))) {
+      throw new FleetException("nothing to resume in " + dir + ": no fleet was left running there");
+    }
+    java.util.Properties saved = new java.util.Properties();
+    try (var in = Files.newBufferedReader(dir.resolve(OPTIONS_FILE), java.nio.charset.StandardCharsets.UTF_8)) {
+      saved.load(in);
+    } catch (IOException e) {
+      throw new FleetException("cannot read how the fleet in " + dir + " was started (" + OPTIONS_FILE + "): "
+          + e.getMessage());
+    }
+    Map<String, Long> now = Map.of("--instances", (long) given.instances(), "--break", (long) given.broken(),
+        "--probe-interval-ms", given.probeInterval().toMillis(), "--health-timeout-ms",
+        given.healthTimeout().toMillis());
+    Map<String, Long> then = new LinkedHashMap<>();
+    List<String> conflicts = new ArrayList<>();
+    for (String name : RUN_OPTIONS) {
+      long value;
+      try {
+        value = Long.parseLong(saved.getProperty(name, "").trim());
+      } catch (NumberFormatException e) {
+        throw new FleetException(dir.resolve(OPTIONS_FILE) + " has no valid " + name);
+      }
+      then.put(name, value);
+      if (explicit.contains(name) && now.get(name) != value) {
+        conflicts.add(name + " " + now.get(name) + " (the run was started with " + name + " " + value + ")");
+      }
+    }
+    if (!conflicts.isEmpty()) {
+      throw new FleetException("--resume finishes the run as it was started: " + String.join(", ", conflicts)
+          + "; leave the option out");
+    }
+    return new Options(Math.toIntExact(then.get("--instances")), Math.toIntExact(then.get("--break")),
+        given.crashAfterBatch(), true, dir, Duration.ofMillis(then.get("--probe-interval-ms")),
+        Duration.ofMillis(then.get("--health-timeout-ms")), given.startTimeout(), given.idleExitSeconds());
   }
 
   /**

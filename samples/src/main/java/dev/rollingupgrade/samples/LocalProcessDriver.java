@@ -67,6 +67,7 @@ final class LocalProcessDriver implements InstanceDriver, AutoCloseable {
   private final Map<String, Duration> lastRestart = new TreeMap<>(NaturalOrder.INSTANCE);
   private final java.util.Set<Long> everyPid = new java.util.TreeSet<>();
   private boolean detached;
+  private boolean keepState;
   private int starting;
   private boolean closed;
 
@@ -140,6 +141,41 @@ final class LocalProcessDriver implements InstanceDriver, AutoCloseable {
       slots.put(e.getKey(), s);
     }
     return alive;
+  }
+
+  /**
+   * Starts again, at its recorded version and on its recorded port, every adopted instance whose
+   * process is gone (the command was interrupted and stopped them, as a power cut would): a
+   * resumed run finds the fleet up. Not an upgrade: nothing goes to {@code calls.log}.
+   *
+   * @return how many were started
+   * @throws IllegalStateException if one does not start
+   */
+  int startStopped() {
+    List<String> stopped = new ArrayList<>();
+    synchronized (this) {
+      slots.forEach((id, s) -> {
+        if (s.process == null || !s.process.isAlive()) {
+          stopped.add(id);
+        }
+      });
+    }
+    List<CompletableFuture<Void>> starting = new ArrayList<>();
+    for (String id : stopped) {
+      int port;
+      String version;
+      synchronized (this) {
+        port = slots.get(id).port;
+        version = slots.get(id).version;
+      }
+      starting.add(CompletableFuture.runAsync(() -> startProcess(id, version, port), work));
+    }
+    try {
+      CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+    } finally {
+      saveState();
+    }
+    return stopped.size();
   }
 
   /** The live processes recorded in {@code stateDir} (pid and start time both match); empty without a state file. */
@@ -442,8 +478,20 @@ final class LocalProcessDriver implements InstanceDriver, AutoCloseable {
   }
 
   /**
-   * Stops every instance process (unless {@link #detach detached}) and forgets the state file;
-   * idempotent. Safe from a shutdown hook.
+   * Stops every instance process, as {@link #close()}, but keeps the state file: the command was
+   * interrupted and {@code --resume} can finish its run (starting the instances again). For the
+   * shutdown hook.
+   */
+  void stopForResume() {
+    synchronized (this) {
+      keepState = true;
+    }
+    close();
+  }
+
+  /**
+   * Stops every instance process (unless {@link #detach detached}) and forgets the state file
+   * (unless {@link #stopForResume}); idempotent. Safe from a shutdown hook.
    */
   @Override
   public void close() {
@@ -473,6 +521,11 @@ final class LocalProcessDriver implements InstanceDriver, AutoCloseable {
     running.forEach(LocalProcessDriver::stop);
     work.shutdownNow();
     readers.shutdownNow();
+    synchronized (this) {
+      if (keepState) {
+        return; // the pids in it are gone; --resume starts the instances again
+      }
+    }
     try {
       Files.deleteIfExists(stateDir.resolve(STATE_FILE));
     } catch (IOException e) {

@@ -65,18 +65,20 @@ class FleetCommandTest {
 
   @Test
   void rollsEveryInstanceToTheNewVersionAndLeavesNoProcess() {
-    Run run = fleet("--instances", "4");
+    Run run = fleet("--instances", "4", "--crash-after-batch", "99");
     assertThat(run.err()).isEmpty();
     assertThat(run.code()).isZero();
     assertThat(run.out()).contains("Final status: Completed - 4 succeeded, 0 failed, 0 not upgraded; 0 rolled back")
-        .contains("Instances now: 2.0.0 x4").contains("batch 4 done").contains("UD 3 | H 3");
+        .contains("Instances now: 2.0.0 x4").contains("batch 4 done").contains("UD 3 | H 3")
+        .contains("No crash: the run had fewer than 99 batches.");
     assertThat(seen).as("the original processes and their replacements").hasSize(8);
     assertThat(seen).noneMatch(FleetCommandTest::alive);
   }
 
   @Test
   void aBrokenInstanceIsRolledBackAndTheOthersStayOnTheNewVersion() {
-    Run run = fleet("--instances", "5", "--break", "1", "--health-timeout-ms", "1500");
+    // the default health timeout (5 s) leaves a healthy instance time for more than one probe (each up to 2.5 s)
+    Run run = fleet("--instances", "5", "--break", "1");
     assertThat(run.code()).isZero();
     // 1 failure among 5 upgraded is 20 %, not more: the run completes
     assertThat(run.out()).contains("Final status: Completed - 4 succeeded, 1 failed, 0 not upgraded; 1 rolled back")
@@ -113,7 +115,36 @@ class FleetCommandTest {
     assertThat(Optional.of(LocalProcessDriver.recordedProcesses(dir))).contains(List.of());
   }
 
-  /** Ctrl-C (SIGTERM: the JVM runs its shutdown hooks) in the middle of the run stops every instance process. */
+  @Test
+  void resumeFinishesTheRunThatCrashedNotOneFromTheNewCommandLine() {
+    Path nowhere = dir.resolve("never-made");
+    StringWriter err = new StringWriter();
+    assertThat(Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "fleet", "--resume", "--state-dir",
+        nowhere.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("nothing to resume in " + nowhere);
+    assertThat(nowhere).as("nothing is made for nothing to resume").doesNotExist();
+
+    Run crash = fleet("--instances", "4", "--break", "1", "--crash-after-batch", "2");
+    assertThat(crash.code()).as(crash.err()).isZero();
+    assertThat(crash.out()).contains("Crashed after batch 2 as asked");
+    Run conflicting = fleet("--resume", "--instances", "5");
+    assertThat(conflicting.code()).isEqualTo(2);
+    assertThat(conflicting.err()).contains("--instances 5 (the run was started with --instances 4)");
+
+    Run resumed = fleet("--resume"); // no options: those of the crashed run
+    assertThat(resumed.code()).as(resumed.out() + resumed.err()).isEqualTo(1);
+    // as uninterrupted: instance 3 fails in batch 4 and is rolled back; 1 of 4 is over 20 %
+    assertThat(resumed.out()).contains("4 instance processes still running")
+        .contains("Final status: Faulted - 3 succeeded, 1 failed, 0 not upgraded; 1 rolled back")
+        .contains("Instances now: 2.0.0 x3, 1.0.0 x1 {0=2.0.0, 1=2.0.0, 2=2.0.0, 3=1.0.0}");
+    assertThat(seen).isNotEmpty().noneMatch(FleetCommandTest::alive);
+  }
+
+  /**
+   * Ctrl-C (SIGTERM: the JVM runs its shutdown hooks) in the middle of the run stops every instance
+   * process, journals nothing false (the run is abandoned first, not failed by its stopping
+   * instances), and {@code --resume} finishes the run.
+   */
   @Test
   void anInterruptedCommandLeavesNoProcess() throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -136,5 +167,13 @@ class FleetCommandTest {
     }
     assertThat(instances).hasSizeGreaterThanOrEqualTo(5);
     assertThat(instances).noneMatch(FleetCommandTest::alive);
+    String journal = Files.readString(dir.resolve("journal.log"));
+    assertThat(journal).doesNotContain("is stopping").doesNotContain("UpgradeFailed");
+
+    Run resumed = fleet("--resume");
+    assertThat(resumed.code()).as(resumed.out() + resumed.err()).isZero();
+    assertThat(resumed.out()).contains("run resumed from the journal")
+        .contains("Final status: Completed - 5 succeeded, 0 failed, 0 not upgraded").contains("Instances now: 2.0.0 x5");
+    assertThat(seen).isNotEmpty().noneMatch(FleetCommandTest::alive);
   }
 }

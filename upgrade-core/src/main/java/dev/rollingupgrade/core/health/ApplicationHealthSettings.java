@@ -20,7 +20,8 @@ import java.util.Optional;
  * <tr><th>setting</th><th>values</th><th>default</th></tr>
  * <tr><td>{@code protocol}</td><td>{@code http}, {@code https}, {@code tcp}</td><td>required</td></tr>
  * <tr><td>{@code port}</td><td>1..65535</td><td>80 (http), 443 (https); required for tcp</td></tr>
- * <tr><td>{@code requestPath}</td><td>a path such as {@code /health}</td><td>required for http(s); none for tcp</td></tr>
+ * <tr><td>{@code requestPath}</td><td>a path such as {@code /health}: starts with {@code /}, no spaces,
+ * control characters or {@code #}</td><td>required for http(s); none for tcp</td></tr>
  * <tr><td>{@code intervalInSeconds}</td><td>more than 0, at most 60</td><td>5</td></tr>
  * <tr><td>{@code numberOfProbes}</td><td>1..24</td><td>1</td></tr>
  * <tr><td>{@code gracePeriod} (seconds)</td><td>0..14400</td><td>{@code intervalInSeconds x numberOfProbes}</td></tr>
@@ -74,6 +75,9 @@ public final class ApplicationHealthSettings {
     if (protocol != Protocol.TCP && requestPath.map(String::isBlank).orElse(true)) {
       v.add("settings.requestPath", requestPath.map(p -> '"' + p + '"').orElse("null"),
           "is required for " + protocol.azureName() + ", e.g. \"/health\"");
+    } else if (protocol != Protocol.TCP && !isRequestPath(requestPath.get())) {
+      v.add("settings.requestPath", '"' + ProbeVerdict.excerpt(requestPath.get()) + '"',
+          "must be a path starting with '/' (a query may follow), without spaces, control characters or '#'");
     }
     if (interval.isNegative() || interval.isZero() || interval.compareTo(MAX_INTERVAL) > 0) {
       v.add("settings.intervalInSeconds", seconds(interval), "must be more than 0 and at most 60 seconds");
@@ -166,12 +170,26 @@ public final class ApplicationHealthSettings {
         interval != null ? interval : Duration.ofSeconds(5), probes != null ? probes : 1, Optional.ofNullable(grace));
   }
 
+  /** A path (and query) for {@code GET}: starts with '/', no whitespace, control character or fragment, valid in a URI. */
+  static boolean isRequestPath(String path) {
+    if (!path.startsWith("/") || path.indexOf('#') >= 0
+        || path.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      return false;
+    }
+    try {
+      java.net.URI uri = new java.net.URI("http://host" + path);
+      return uri.getRawPath() != null && uri.getRawPath().startsWith("/");
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
   private static Integer whole(Violations v, Map<String, Object> settings, String name) {
     Object value = settings.get(name);
     if (value == null) {
       return null;
     }
-    if (value instanceof Number n && new BigDecimal(n.toString()).stripTrailingZeros().scale() <= 0
+    if (value instanceof Number n && Double.isFinite(n.doubleValue()) && new BigDecimal(n.toString()).stripTrailingZeros().scale() <= 0
         && n.doubleValue() >= Integer.MIN_VALUE && n.doubleValue() <= Integer.MAX_VALUE) {
       return n.intValue();
     }

@@ -47,9 +47,11 @@ import org.slf4j.LoggerFactory;
  * upgraded, until {@link #close()}.
  *
  * <p><b>Cost.</b> One timer task per interval for the whole fleet on the injected scheduler; each
- * probe is asynchronous (the JDK's {@link HttpClient}, whose tasks run on the scheduler too, and
- * NIO channels), at most one in flight per instance, each bounded by the probe timeout (by
- * default the interval, within 1..30 s). Thousands of instances are probed on the scheduler's few
+ * probe is asynchronous (the JDK's {@link HttpClient}, by default one shared by every signal in
+ * the JVM with a few daemon threads of its own, and NIO channels), at most one in flight per
+ * instance, each bounded by the probe timeout (by default the interval, within 1..30 s). A host
+ * name is resolved on four shared daemon threads within that bound, never on the scheduler's.
+ * Listeners are called on the scheduler's threads. Thousands of instances are probed on a few
  * threads. Use a real-time scheduler ({@code SystemScheduler}): probes are real I/O.
  *
  * <p>Thread-safe. Close it to stop probing.
@@ -67,14 +69,29 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
   private final Object timerLock = new Object();
   private Cancellable timer;
   private volatile boolean closed;
+  /** Tests only: runs between a change of state and its delivery to the listeners. */
+  volatile java.util.function.BiConsumer<String, HealthState> beforeDelivery = (id, state) -> {};
 
   private record Key(String scaleSetName, String instanceId) {}
 
-  /** One instance's probe history and the callers waiting for its first result. */
+  /**
+   * One instance's probe history, the callers waiting for its first result, and its changes not
+   * yet delivered (queued under its lock as they happen, delivered in that order by one thread at
+   * a time).
+   */
   private static final class Watched {
     final Key key;
     final ProbeHistory history;
     final List<CompletableFuture<HealthState>> firstAnswer = new ArrayList<>();
+    final java.util.ArrayDeque<HealthState> undelivered = new java.util.ArrayDeque<>();
+    boolean delivering;
+
+    /** Queues a change from {@code before} to {@code after}, if it is one. Call under the lock. */
+    void changed(HealthState before, HealthState after) {
+      if (after != null && after != before) {
+        undelivered.add(after);
+      }
+    }
 
     Watched(Key key, int numberOfProbes) {
       this.key = key;
@@ -87,10 +104,8 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     this.resolver = b.resolver;
     this.scheduler = Objects.requireNonNull(b.scheduler, "scheduler: probes need a (real-time) scheduler");
     this.probeTimeout = b.probeTimeout != null ? b.probeTimeout : defaultProbeTimeout(settings.interval());
-    HttpClient client = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(probeTimeout).executor(task -> scheduler.schedule(Duration.ZERO, task)).build();
-    this.prober = new Prober(settings, client, probeTimeout);
+    HttpClient client = b.httpClient != null ? b.httpClient : Prober.sharedClient();
+    this.prober = new Prober(settings, client, probeTimeout, b.names);
   }
 
   /** The interval, but at least 1 s (a loaded machine answers a first request slowly) and at most 30 s. */
@@ -112,6 +127,7 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     private Scheduler scheduler;
     private Duration probeTimeout;
     private HttpClient httpClient;
+    private Prober.NameService names = java.net.InetAddress::getByName;
 
     private Builder(ApplicationHealthSettings settings) {
       this.settings = settings;
@@ -145,11 +161,18 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
 
     /**
      * The HTTP client for HTTP(S) probes (e.g. with an {@code SSLContext} that trusts your
-     * instances' certificates); by default one on HTTP/1.1 that follows no redirects and runs its
-     * tasks on the scheduler.
+     * instances' self-signed certificates); it stays yours (closing the signal leaves it alone). By
+     * default one client shared by every signal in the JVM: HTTP/1.1, no redirects, its tasks on a
+     * few daemon threads (so signals built and closed leave no client thread behind).
      */
     public Builder httpClient(HttpClient client) {
       this.httpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** Tests only: how host names are resolved. */
+    Builder nameService(Prober.NameService names) {
+      this.names = Objects.requireNonNull(names, "names");
       return this;
     }
 
@@ -217,27 +240,25 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     synchronized (w) {
       before = w.history.reported();
       state = w.history.restarting();
+      w.changed(before, state);
       waiting = List.copyOf(w.firstAnswer);
       w.firstAnswer.clear();
     }
     waiting.forEach(f -> f.complete(state));
-    if (state != before) {
-      push(w.key, state);
-    }
+    deliver(w);
   }
 
-  /** The instance's upgrade is done (or failed): its grace period starts now and it is probed at once. */
+  /**
+   * The instance's upgrade is done (or failed): its grace period starts now and it is probed at
+   * once, even if a probe sent earlier is still out (its answer no longer counts).
+   */
   public void instanceRestarted(String scaleSetName, String instanceId) {
     Watched w = watch(scaleSetName, instanceId);
-    HealthState before;
-    HealthState state;
     synchronized (w) {
-      before = w.history.reported();
-      state = w.history.restarted(scheduler.now(), settings.gracePeriod());
+      HealthState before = w.history.reported();
+      w.changed(before, w.history.restarted(scheduler.now(), settings.gracePeriod()));
     }
-    if (state != before) {
-      push(w.key, state);
-    }
+    deliver(w);
     probe(w);
   }
 
@@ -296,15 +317,11 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     }
     var now = scheduler.now();
     for (Watched w : watched.values()) {
-      HealthState before;
-      HealthState after;
       synchronized (w) {
-        before = w.history.reported();
-        after = w.history.expire(now);
+        HealthState before = w.history.reported();
+        w.changed(before, w.history.expire(now));
       }
-      if (after != before) {
-        push(w.key, after);
-      }
+      deliver(w);
       probe(w);
     }
   }
@@ -312,8 +329,8 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
   private void probe(Watched w) {
     long epoch;
     synchronized (w) {
-      if (w.history.inFlight || closed) {
-        return;
+      if (w.history.inFlight || w.history.isRestarting() || closed) {
+        return; // one probe at a time; an application being replaced is not asked
       }
       w.history.inFlight = true;
       epoch = w.history.epoch();
@@ -335,8 +352,13 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     Cancellable deadline = scheduler.schedule(probeTimeout, () -> verdict.cancel(true));
     verdict.whenComplete((v, e) -> {
       deadline.cancel();
-      answered(w, epoch, v != null ? v : verdict.isCancelled()
-          ? ProbeVerdict.unhealthy("no answer within " + probeTimeout) : ProbeVerdict.unhealthy("probe failed: " + e));
+      ProbeVerdict said = v != null ? v : verdict.isCancelled()
+          ? ProbeVerdict.unhealthy("no answer within " + probeTimeout) : ProbeVerdict.unhealthy("probe failed: " + e);
+      try {
+        scheduler.schedule(Duration.ZERO, () -> answered(w, epoch, said)); // listeners run on the scheduler's threads
+      } catch (RuntimeException stopped) {
+        answered(w, epoch, said); // a scheduler shut down before the signal: answer here
+      }
     });
   }
 
@@ -365,6 +387,7 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
       w.history.inFlight = false;
       before = w.history.reported();
       after = w.history.record(verdict.state(), scheduler.now());
+      w.changed(before, after);
       if (after != null && !w.firstAnswer.isEmpty()) {
         waiting = List.copyOf(w.firstAnswer);
         w.firstAnswer.clear();
@@ -382,16 +405,48 @@ public final class ApplicationHealthSignal implements HealthSignal, AutoCloseabl
     }
     if (after != before) {
       LOG.debug("instance {} of {} is now {} ({})", w.key.instanceId(), w.key.scaleSetName(), after, verdict.reason());
-      push(w.key, after);
     }
+    deliver(w);
     HealthState first = after;
     waiting.forEach(f -> f.complete(first));
   }
 
-  private void push(Key key, HealthState state) {
-    if (state == null) {
-      return;
+  /**
+   * Delivers the instance's queued changes in order. One thread at a time does it: another that
+   * finds it under way leaves its change to that one (which delivers until the queue is empty).
+   */
+  private void deliver(Watched w) {
+    synchronized (w) {
+      if (w.delivering || w.undelivered.isEmpty()) {
+        return;
+      }
+      w.delivering = true;
     }
+    boolean done = false;
+    try {
+      while (true) {
+        HealthState next;
+        synchronized (w) {
+          next = w.undelivered.poll();
+          if (next == null) {
+            w.delivering = false;
+            done = true;
+            return;
+          }
+        }
+        beforeDelivery.accept(w.key.instanceId(), next);
+        push(w.key, next);
+      }
+    } finally {
+      if (!done) {
+        synchronized (w) {
+          w.delivering = false; // an Error from a listener: the next change delivers the rest
+        }
+      }
+    }
+  }
+
+  private void push(Key key, HealthState state) {
     for (HealthListener listener : listeners.getOrDefault(key.scaleSetName(), List.of())) {
       try {
         listener.onHealthChanged(key.instanceId(), state);

@@ -10,7 +10,8 @@ import java.time.Instant;
  * makes it {@code INITIALIZING} from the moment it starts until, once it is done, the instance
  * answers healthy {@code numberOfProbes} times in a row or the grace period ends (then the latest
  * result holds; {@code UNKNOWN} if none came). Results of probes started before the latest
- * upgrade began are ignored ({@link #epoch()}). Not thread-safe: the signal locks it.
+ * upgrade began, or while it went on, are ignored ({@link #epoch()}: both its start and its end
+ * begin a new epoch). Not thread-safe: the signal locks it.
  */
 final class ProbeHistory {
   private final int numberOfProbes;
@@ -32,7 +33,7 @@ final class ProbeHistory {
     return reported;
   }
 
-  /** Bumped by every upgrade: a result of an older probe does not count. */
+  /** Bumped as every upgrade starts and ends: a result of an older probe does not count. */
   long epoch() {
     return epoch;
   }
@@ -49,11 +50,22 @@ final class ProbeHistory {
     return reported;
   }
 
-  /** The upgrade is done: the grace period runs from {@code now}. */
+  /** Whether an upgrade has started and is not done: the application is not probed then. */
+  boolean isRestarting() {
+    return restarting;
+  }
+
+  /**
+   * The upgrade is done: the grace period runs from {@code now}. A new epoch starts, so a probe
+   * sent while the application was being replaced does not count, and none is in flight for the
+   * new one (it is probed at once).
+   */
   HealthState restarted(Instant now, Duration gracePeriod) {
     if (!restarting) {
       restarting();
     }
+    epoch++;
+    inFlight = false;
     restarting = false;
     graceEnd = now.plus(gracePeriod);
     return reported;

@@ -122,8 +122,8 @@ class ApplicationHealthProtocolTest {
         .withInterval(INTERVAL)).probeTimeout(Duration.ofMillis(200)).scheduler(scheduler).build();
     assertThat(await(signal.health("web", "0"))).isEqualTo(HealthState.UNHEALTHY);
     // the same server answering in time is healthy: it was the wait that failed, not the answer
+    BlockingQueue<HealthState> changes = pushes(signal, "0"); // subscribed before the change can happen
     endpoint.answers(200, "");
-    BlockingQueue<HealthState> changes = pushes(signal, "0");
     assertThat(next(changes)).isEqualTo(HealthState.HEALTHY);
   }
 
@@ -177,6 +177,35 @@ class ApplicationHealthProtocolTest {
     assertThat(await(signal.health("web", "0"))).isEqualTo(HealthState.INITIALIZING);
     endpoint.answers(200, "");
     assertThat(next(changes)).isEqualTo(HealthState.HEALTHY);
+  }
+
+  /**
+   * A probe answered after the upgrade is done says nothing about the new version if it was sent
+   * while the application was being replaced (here the old one answers 200 late): the new one,
+   * answering 500, is never reported healthy, and nothing is probed while the restart goes on.
+   */
+  @Test
+  void aProbeSentDuringTheRestartDoesNotCountForTheNewVersion() throws Exception {
+    endpoint.answers(200, "");
+    http(ApplicationHealthSettings.http(endpoint.port(), "/health").withGracePeriod(Duration.ofSeconds(2)));
+    assertThat(await(signal.health("web", "0"))).isEqualTo(HealthState.HEALTHY);
+    BlockingQueue<HealthState> changes = pushes(signal, "0");
+    endpoint.after(Duration.ofMillis(400));
+    var arrived = endpoint.nextRequest();
+    signal.instanceRestarting("web", "0");
+    assertThat(next(changes)).isEqualTo(HealthState.INITIALIZING);
+    boolean probedWhileRestarting;
+    try {
+      arrived.get(300, TimeUnit.MILLISECONDS); // the restart takes this long (six probe intervals)
+      probedWhileRestarting = true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      probedWhileRestarting = false;
+    }
+    endpoint.after(Duration.ZERO).answers(500, "");
+    signal.instanceRestarted("web", "0");
+    assertThat(next(changes)).as("the new version answers 500 only").isEqualTo(HealthState.UNHEALTHY);
+    assertThat(await(signal.health("web", "0"))).isEqualTo(HealthState.UNHEALTHY);
+    assertThat(probedWhileRestarting).as("an application being replaced is not probed").isFalse();
   }
 
   @Test

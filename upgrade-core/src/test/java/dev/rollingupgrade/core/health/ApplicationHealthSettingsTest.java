@@ -70,6 +70,32 @@ class ApplicationHealthSettingsTest {
   }
 
   @Test
+  void aRequestPathIsAPathOfAUri() {
+    for (String bad : new String[] {"health", "/he alth", "/health\n", "/a\tb", "/a{b}", "/health#top", ""}) {
+      assertThatThrownBy(() -> ApplicationHealthSettings.fromSettings(Map.of("protocol", "http", "requestPath", bad)))
+          .as("requestPath %s", bad).isInstanceOf(InvalidModelException.class)
+          .hasMessageContaining("settings.requestPath");
+      assertThatThrownBy(() -> ApplicationHealthSettings.https(443, bad)).as("requestPath %s", bad)
+          .isInstanceOf(InvalidModelException.class).hasMessageContaining("settings.requestPath");
+    }
+    assertThat(ApplicationHealthSettings.http(8080, "/health?full=1").requestPath()).contains("/health?full=1");
+    assertThat(ApplicationHealthSettings.http(8080, "/").requestPath()).contains("/");
+  }
+
+  @Test
+  void notANumberAndInfinityAreInvalidNumbersNotACrash() {
+    for (double odd : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+      for (String name : new String[] {"port", "numberOfProbes", "intervalInSeconds", "gracePeriod"}) {
+        assertThatThrownBy(() -> ApplicationHealthSettings.fromSettings(Map.of("protocol", "http",
+            "requestPath", "/health", name, odd))).as("%s %s", name, odd).isInstanceOf(InvalidModelException.class)
+            .hasMessageContaining("settings." + name);
+      }
+      assertThatThrownBy(() -> ApplicationHealthSettings.fromSettings(Map.of("protocol", "tcp", "port", (float) odd)))
+          .isInstanceOf(InvalidModelException.class).hasMessageContaining("settings.port");
+    }
+  }
+
+  @Test
   void withoutAProbeAnInstanceIsHealthyIffRunningAndProvisioned() {
     Instance.Builder base = Instance.builder().instanceId("0");
     assertThat(PlatformHealthSignal.healthOf(base.build())).isEqualTo(HealthState.HEALTHY);

@@ -27,6 +27,8 @@ final class LoopbackEndpoint implements AutoCloseable {
   private volatile Duration delay = Duration.ZERO;
   private volatile boolean silent;
   final AtomicInteger served = new AtomicInteger();
+  private final java.util.Queue<java.util.concurrent.CompletableFuture<Void>> arrivals =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   LoopbackEndpoint() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
@@ -58,13 +60,25 @@ final class LoopbackEndpoint implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** Completes when the next request arrives (before it is answered). */
+  java.util.concurrent.CompletableFuture<Void> nextRequest() {
+    var f = new java.util.concurrent.CompletableFuture<Void>();
+    arrivals.add(f);
+    return f;
+  }
+
   private void answer(HttpExchange exchange) {
-    if (silent) {
+    Duration wait = delay; // what this request gets is fixed as it arrives
+    boolean hold = silent;
+    int s = status;
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    for (java.util.concurrent.CompletableFuture<Void> f; (f = arrivals.poll()) != null; ) {
+      f.complete(null);
+    }
+    if (hold) {
       held.add(exchange); // open, unanswered, until the test ends
       return;
     }
-    int s = status;
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
     Runnable send = () -> {
       try (exchange) {
         exchange.sendResponseHeaders(s, b.length == 0 ? -1 : b.length);
@@ -76,10 +90,10 @@ final class LoopbackEndpoint implements AutoCloseable {
         // the prober gave up on this exchange
       }
     };
-    if (delay.isZero()) {
+    if (wait.isZero()) {
       send.run();
     } else {
-      later.schedule(send, delay.toNanos(), TimeUnit.NANOSECONDS);
+      later.schedule(send, wait.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
