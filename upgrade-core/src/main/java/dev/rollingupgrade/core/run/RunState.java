@@ -28,9 +28,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A run's state as the fold of its events: {@link #apply} is the only way its decisions change
@@ -187,9 +189,11 @@ final class RunState {
     RunScope scope = settings.scope();
     // out of scope: not a candidate, but the table keeps it out of date (the heat map shows it so)
     List<InstanceSnapshot> inScope = scope.isRolling() ? table : new ArrayList<>(n);
+    Set<String> chosen = scope.instanceIds().<Set<String>>map(HashSet::new).orElse(null); // lookups only
     for (int i = 0; i < n; i++) {
       InstanceSnapshot s = table.get(i);
-      boolean candidate = s.isCandidate() && scope.includes(s.instanceId(), s.updateDomain());
+      boolean candidate = s.isCandidate() && (chosen == null || chosen.contains(s.instanceId()))
+          && (scope.updateDomain().isEmpty() || scope.updateDomain().getAsInt() == s.updateDomain());
       progress[i] = candidate ? Progress.PENDING : Progress.NOT_CANDIDATE;
       candidates += candidate ? 1 : 0;
       observe(i, s.health());
