@@ -2,14 +2,18 @@ package dev.rollingupgrade.store.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.rollingupgrade.api.spi.LeaseLostException;
 import dev.rollingupgrade.api.spi.RunRecord;
 import dev.rollingupgrade.api.status.UpgradeHistoryEntry;
 import dev.rollingupgrade.core.json.AzureJson;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,15 +31,19 @@ import java.util.Optional;
  * row lock and fencing token, so a group of thousands costs one small insert; and read back. Stateless; every method runs on the caller's connection and transaction.
  */
 final class JournalRows {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads the time's decimal exactly (as written), not as a double. */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
   private static final String LOCK_RUN = "SELECT owner, fencing_token, lease_until IS NULL, next_sequence, "
       + "lease_until <= clock_timestamp(), lease_until FROM rollout_run WHERE run_id = ? FOR UPDATE";
-  private static final String INSERT = "INSERT INTO rollout_journal (run_id, first_sequence, last_sequence, "
-      + "fencing_token, records) VALUES (?, ?, ?, ?, ?::json)";
-  private static final String ADVANCE = "UPDATE rollout_run SET next_sequence = ?, finished = finished OR ?, "
-      + "begun = coalesce(begun, nextval('rollout_run_order')), "
-      + "lease_until = greatest(lease_until, clock_timestamp() + ? * interval '1 microsecond') WHERE run_id = ?";
+  /** Advances the run if its lease holds and the group follows, and inserts the group if it did. */
+  private static final String APPEND = "WITH advanced AS (UPDATE rollout_run SET next_sequence = ?, "
+      + "finished = finished OR ?, begun = coalesce(begun, nextval('rollout_run_order')), "
+      + "lease_until = greatest(lease_until, clock_timestamp() + ? * interval '1 microsecond') "
+      + "WHERE run_id = ? AND fencing_token = ? AND lease_until > clock_timestamp() AND next_sequence = ? "
+      + "RETURNING run_id) INSERT INTO rollout_journal (run_id, first_sequence, last_sequence, fencing_token, records) "
+      + "SELECT run_id, ?, ?, ?, ?::json FROM advanced";
   private static final String LANDED = "SELECT count(*) FROM rollout_journal WHERE run_id = ? AND first_sequence = ? "
       + "AND last_sequence = ? AND fencing_token = ? AND records::text = ?";
   /** The longest duration written as an interval: longer ones count as this (no lease or history outlives it). */
@@ -58,22 +66,42 @@ final class JournalRows {
    */
   static boolean write(Connection c, String runId, String owner, long token, List<RunRecord> records, String json,
       Duration extend, HistoryRetention retention) throws SQLException {
-    long next = lockRun(c, runId, owner, token);
     long first = records.get(0).sequence();
     long last = records.get(records.size() - 1).sequence();
-    if (next != first) {
+    boolean ends = false;
+    for (RunRecord record : records) {
+      ends |= record.isFinal();
+    }
+    if (!append(c, runId, token, first, last, ends, json, extend)) {
+      // the lease no longer holds, the group does not follow the journal, or it landed before: say which
+      long next = lockRun(c, runId, owner, token);
+      if (next == first) {
+        throw new IllegalStateException("run " + runId + ": the group from record " + first + " was not written "
+            + "although its lease holds and it follows the journal");
+      }
       if (next > last && landed(c, runId, first, last, token, json) == 1) {
         return records.get(records.size() - 1).isFinal(); // an earlier attempt committed it
       }
       throw new IllegalArgumentException("run " + runId + ": record " + first + " out of sequence, expected " + next
           + (next > first ? " (the database holds other records from " + first + " on)" : ""));
     }
-    insert(c, runId, token, records, json);
-    boolean ends = false;
     for (RunRecord record : records) {
-      ends |= record.isFinal();
+      if (record.outcome().isPresent()) {
+        addHistory(c, runId, record.outcome().get(), retention);
+      }
     }
-    try (PreparedStatement s = c.prepareStatement(ADVANCE)) {
+    return ends;
+  }
+
+  /**
+   * The common case in one statement (one round trip): advances the run and inserts the group if
+   * the lease holds and the group follows the journal; the update's row lock orders it with claims.
+   *
+   * @return whether the group was written
+   */
+  private static boolean append(Connection c, String runId, long token, long first, long last, boolean ends,
+      String json, Duration extend) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(APPEND)) {
       s.setLong(1, last + 1);
       s.setBoolean(2, ends);
       if (extend == null) {
@@ -82,14 +110,14 @@ final class JournalRows {
         s.setLong(3, micros(extend));
       }
       s.setString(4, runId);
-      s.executeUpdate();
+      s.setLong(5, token);
+      s.setLong(6, first);
+      s.setLong(7, first);
+      s.setLong(8, last);
+      s.setLong(9, token);
+      s.setString(10, json);
+      return s.executeUpdate() == 1;
     }
-    for (RunRecord record : records) {
-      if (record.outcome().isPresent()) {
-        addHistory(c, runId, record.outcome().get(), retention);
-      }
-    }
-    return ends;
   }
 
   /**
@@ -128,9 +156,15 @@ final class JournalRows {
             : "it is held by " + holder + " with token " + holderToken));
   }
 
-  /** The JSON array a group is stored as; the same records always give the same text. */
+  /**
+   * The JSON array a group is stored as, one element per record from its first sequence number on:
+   * {@code [time, kind, attributes]}, and for a record with an outcome {@code [time, kind,
+   * attributes, scaleSet, entry]}; the time is exact seconds since the epoch (a decimal). Compact,
+   * because durability is paid per byte: a batch's group carries thousands of verdicts. The same
+   * records always give the same text.
+   */
   static String json(String runId, List<RunRecord> records) {
-    StringWriter json = new StringWriter(records.size() * 96);
+    StringWriter json = new StringWriter(records.size() * 56);
     try (JsonGenerator g = JSON.getFactory().createGenerator(json)) {
       g.writeStartArray();
       long expected = records.get(0).sequence();
@@ -142,21 +176,19 @@ final class JournalRows {
           throw new IllegalArgumentException("run " + runId + ": record " + r.sequence() + " out of sequence, expected "
               + (expected - 1));
         }
+        g.writeStartArray();
+        g.writeNumber(seconds(r.time()));
+        g.writeString(r.kind());
         g.writeStartObject();
-        g.writeNumberField("sequence", r.sequence());
-        g.writeStringField("time", r.time().toString());
-        g.writeStringField("kind", r.kind());
-        g.writeObjectFieldStart("attributes");
         for (Map.Entry<String, String> a : r.attributes().entrySet()) {
           g.writeStringField(a.getKey(), a.getValue());
         }
         g.writeEndObject();
         if (r.outcome().isPresent()) {
-          g.writeStringField("scaleSet", r.outcome().get().scaleSetName());
-          g.writeFieldName("entry");
+          g.writeString(r.outcome().get().scaleSetName());
           g.writeRawValue(AzureJson.write(r.outcome().get().historyEntry()));
         }
-        g.writeEndObject();
+        g.writeEndArray();
       }
       g.writeEndArray();
     } catch (IOException e) {
@@ -165,16 +197,27 @@ final class JournalRows {
     return json.toString();
   }
 
-  private static void insert(Connection c, String runId, long token, List<RunRecord> records, String json)
-      throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(INSERT)) {
-      s.setString(1, runId);
-      s.setLong(2, records.get(0).sequence());
-      s.setLong(3, records.get(records.size() - 1).sequence());
-      s.setLong(4, token);
-      s.setString(5, json);
-      s.executeUpdate();
+  /** {@code t} as exact seconds since the epoch: {@code 1767225660.003}, {@code -1.5}, {@code 0}. */
+  static String seconds(Instant t) {
+    long s = t.getEpochSecond();
+    int nanos = t.getNano();
+    if (nanos == 0) {
+      return Long.toString(s);
     }
+    // below zero, -2 s + 0.5 s reads -1.5: the whole part rounds toward zero, the fraction counts down
+    String whole = s < 0 ? "-" + (-(s + 1)) : Long.toString(s);
+    String fraction = Integer.toString(1_000_000_000 + (s < 0 ? 1_000_000_000 - nanos : nanos)).substring(1);
+    int end = fraction.length();
+    while (fraction.charAt(end - 1) == '0') {
+      end--;
+    }
+    return whole + "." + fraction.substring(0, end);
+  }
+
+  /** The instant {@link #seconds} wrote as {@code seconds}. */
+  static Instant instant(BigDecimal seconds) {
+    BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+    return Instant.ofEpochSecond(whole.longValueExact(), seconds.subtract(whole).movePointRight(9).intValueExact());
   }
 
   /** Rows holding exactly this group (a json column keeps the text it was given). */
@@ -214,19 +257,20 @@ final class JournalRows {
   static List<RunRecord> read(Connection c, String runId) throws SQLException {
     List<RunRecord> records = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(
-        "SELECT records::text FROM rollout_journal WHERE run_id = ? ORDER BY first_sequence")) {
+        "SELECT first_sequence, records::text FROM rollout_journal WHERE run_id = ? ORDER BY first_sequence")) {
       s.setString(1, runId);
       s.setFetchSize(100);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          for (JsonNode node : tree(r.getString(1))) {
+          long sequence = r.getLong(1);
+          for (JsonNode node : tree(r.getString(2))) {
             Map<String, String> attributes = new LinkedHashMap<>();
-            node.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
-            Optional<RunRecord.Outcome> outcome = node.hasNonNull("scaleSet")
-                ? Optional.of(new RunRecord.Outcome(node.get("scaleSet").asText(), entry(node.get("entry").toString())))
+            node.path(2).fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+            Optional<RunRecord.Outcome> outcome = node.size() > 3
+                ? Optional.of(new RunRecord.Outcome(node.get(3).asText(), entry(node.get(4).toString())))
                 : Optional.empty();
-            records.add(new RunRecord(runId, node.get("sequence").asLong(), Instant.parse(node.get("time").asText()),
-                node.get("kind").asText(), attributes, outcome));
+            records.add(new RunRecord(runId, sequence++, instant(node.get(0).decimalValue()), node.get(1).asText(),
+                attributes, outcome));
           }
         }
       }

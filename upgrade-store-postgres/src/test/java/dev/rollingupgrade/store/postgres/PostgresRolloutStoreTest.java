@@ -245,6 +245,62 @@ class PostgresRolloutStoreTest {
   }
 
   @Test
+  void timesBeforeTheEpochAndAtInstantsEdgesComeBackExactly() throws Exception {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    List<Instant> times = List.of(Instant.ofEpochSecond(-2, 500_000_000), Instant.EPOCH, Instant.ofEpochSecond(0, 1),
+        Instant.MIN, Instant.MAX, T0);
+    List<RunRecord> written = new ArrayList<>();
+    for (Instant t : times) {
+      written.add(RunRecord.of(run, written.size(), t, "BATCH_STARTED", Map.of("batch", "" + written.size())));
+    }
+    append(a, lease, written.toArray(RunRecord[]::new));
+    assertThat(PostgresRolloutStore.open(db).records(run)).isEqualTo(written);
+    List<Instant> audited = new ArrayList<>(); // Instant.MIN and MAX are beyond PostgreSQL's timestamps: null
+    try (var c = db.getConnection(); var s = c.prepareStatement(
+        "SELECT decided_at FROM rollout_record WHERE run_id = ? ORDER BY sequence")) {
+      s.setString(1, run);
+      try (var r = s.executeQuery()) {
+        while (r.next()) {
+          var t = r.getObject(1, java.time.OffsetDateTime.class);
+          audited.add(t == null ? null : t.toInstant());
+        }
+      }
+    }
+    assertThat(audited).containsExactly(Instant.ofEpochSecond(-2, 500_000_000), Instant.EPOCH, Instant.EPOCH, null,
+        null, Instant.parse("2026-01-01T00:00:00.123457Z"));
+  }
+
+  @Test
+  void theAuditViewShowsOneRowPerRecordWithItsSequenceTimeAndKind() throws Exception {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    String run = newRun();
+    Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    append(a, lease, record(run, 0), record(run, 1));
+    append(a, lease, record(run, 2), last(run, 3, "vmss-audited", 3));
+    try (var c = db.getConnection(); var s = c.prepareStatement("SELECT sequence, decided_at, kind, "
+        + "attributes ->> 'alpha', outcome_scale_set, outcome_entry IS NOT NULL FROM rollout_record "
+        + "WHERE run_id = ? ORDER BY sequence")) {
+      s.setString(1, run);
+      try (var r = s.executeQuery()) {
+        for (long seq = 0; seq < 4; seq++) {
+          assertThat(r.next()).isTrue();
+          assertThat(r.getLong(1)).isEqualTo(seq);
+          // the view's timestamps are PostgreSQL's: T0 to the nearest microsecond
+          assertThat(r.getObject(2, java.time.OffsetDateTime.class).toInstant())
+              .isEqualTo(Instant.parse("2026-01-01T00:00:00.123457Z").plusSeconds(seq));
+          assertThat(r.getString(3)).isEqualTo(seq == 0 ? "RUN_STARTED" : seq == 3 ? "RUN_FINISHED" : "BATCH_STARTED");
+          assertThat(r.getString(4)).isEqualTo(seq == 3 ? null : "a \"quoted\" value\nwith a line");
+          assertThat(r.getString(5)).isEqualTo(seq == 3 ? "vmss-audited" : null);
+          assertThat(r.getBoolean(6)).isEqualTo(seq == 3);
+        }
+        assertThat(r.next()).isFalse();
+      }
+    }
+  }
+
+  @Test
   void deferredGroupsAreReadableAtOnceAndDurableWithTheNextAppend() {
     PostgresRolloutStore a = PostgresRolloutStore.open(db);
     PostgresRolloutStore other = PostgresRolloutStore.open(db);

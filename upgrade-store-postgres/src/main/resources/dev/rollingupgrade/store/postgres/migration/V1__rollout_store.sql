@@ -28,7 +28,9 @@ CREATE TABLE rollout_run (
 CREATE INDEX rollout_run_unfinished ON rollout_run (begun) WHERE NOT finished AND begun IS NOT NULL;
 
 -- the decisions of each run, one row per group written together (the decisions before one side effect):
--- records is a JSON array of {"sequence", "time", "kind", "attributes" (in order), "scaleSet", "entry"}
+-- records is a JSON array with one element per record, in sequence from first_sequence on, each
+-- [time, kind, attributes (in order)] or, for a run's outcome, [time, kind, attributes, scaleSet, entry];
+-- time is exact seconds since the epoch (a decimal). Compact on purpose: a batch's group holds thousands.
 CREATE TABLE rollout_journal (
   run_id text NOT NULL REFERENCES rollout_run (run_id) ON DELETE CASCADE,
   first_sequence bigint NOT NULL,
@@ -40,11 +42,14 @@ CREATE TABLE rollout_journal (
 );
 
 -- one row per decision, for people who audit runs with SQL ("which instances did batch 3 touch?")
+-- (decided_at: the record's time to the microsecond; null outside PostgreSQL's range of timestamps)
 CREATE VIEW rollout_record AS
-  SELECT j.run_id, (r ->> 'sequence')::bigint AS sequence, j.fencing_token, r ->> 'time' AS decided_at,
-    r ->> 'kind' AS kind, r -> 'attributes' AS attributes, r ->> 'scaleSet' AS outcome_scale_set,
-    r -> 'entry' AS outcome_entry
-  FROM rollout_journal j CROSS JOIN LATERAL json_array_elements(j.records) AS r;
+  SELECT j.run_id, j.first_sequence + r.n - 1 AS sequence, j.fencing_token,
+    CASE WHEN t.s > -210866803200 AND t.s < 9224318015999
+      THEN to_timestamp(floor(t.s)) + (t.s - floor(t.s)) * interval '1 second' END AS decided_at,
+    r.e ->> 1 AS kind, r.e -> 2 AS attributes, r.e ->> 3 AS outcome_scale_set, r.e -> 4 AS outcome_entry
+  FROM rollout_journal j CROSS JOIN LATERAL json_array_elements(j.records) WITH ORDINALITY AS r(e, n)
+    CROSS JOIN LATERAL (SELECT (r.e ->> 0)::numeric) AS t(s);
 
 -- each scale set's upgrade history, newest last by id; the entry is Azure JSON (osUpgradeHistory shape)
 CREATE TABLE rollout_history (
