@@ -214,6 +214,15 @@ final class JournalRows {
     return whole + "." + fraction.substring(0, end);
   }
 
+  private static Instant time(String runId, long sequence, BigDecimal seconds) {
+    try {
+      return instant(seconds);
+    } catch (ArithmeticException | java.time.DateTimeException e) {
+      throw new IllegalStateException("run " + runId + ": record " + sequence + " in the database has a time ("
+          + seconds + " s) no instant has", e);
+    }
+  }
+
   /** The instant {@link #seconds} wrote as {@code seconds}. */
   static Instant instant(BigDecimal seconds) {
     BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
@@ -264,13 +273,18 @@ final class JournalRows {
         while (r.next()) {
           long sequence = r.getLong(1);
           for (JsonNode node : tree(r.getString(2))) {
+            if (!node.isArray() || (node.size() != 3 && node.size() != 5) || !node.get(0).isNumber()
+                || !node.get(1).isTextual() || !node.get(2).isObject()) {
+              throw new IllegalStateException("run " + runId + ": record " + sequence + " in the database is not "
+                  + "[time, kind, attributes] or [time, kind, attributes, scaleSet, entry], the form this store writes");
+            }
             Map<String, String> attributes = new LinkedHashMap<>();
             node.path(2).fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
             Optional<RunRecord.Outcome> outcome = node.size() > 3
                 ? Optional.of(new RunRecord.Outcome(node.get(3).asText(), entry(node.get(4).toString())))
                 : Optional.empty();
-            records.add(new RunRecord(runId, sequence++, instant(node.get(0).decimalValue()), node.get(1).asText(),
-                attributes, outcome));
+            Instant time = time(runId, sequence, node.get(0).decimalValue());
+            records.add(new RunRecord(runId, sequence++, time, node.get(1).asText(), attributes, outcome));
           }
         }
       }

@@ -273,6 +273,26 @@ class PostgresRolloutStoreTest {
   }
 
   @Test
+  void aJournalRowNotInTheStoresFormIsNamedWhenRead() {
+    PostgresRolloutStore a = PostgresRolloutStore.open(db);
+    Map<String, String> rows = new LinkedHashMap<>();
+    rows.put("[{\"sequence\": 1, \"time\": \"2026-01-01T00:00:00Z\", \"kind\": \"X\"}]", "is not [time, kind");
+    rows.put("[[1767225600, \"X\", {}, \"vmss\"]]", "is not [time, kind");
+    rows.put("[[\"2026-01-01T00:00:00Z\", \"X\", {}]]", "is not [time, kind");
+    rows.put("[[1e400, \"X\", {}]]", "has a time (1E+400 s) no instant has");
+    for (Map.Entry<String, String> row : rows.entrySet()) {
+      String run = newRun();
+      Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+      append(a, lease, record(run, 0));
+      TestDatabase.execute(db, "INSERT INTO rollout_journal (run_id, first_sequence, last_sequence, fencing_token, "
+          + "records) VALUES ('" + run + "', 1, 1, " + lease.fencingToken() + ", '" + row.getKey() + "')");
+      assertThatThrownBy(() -> PostgresRolloutStore.open(db).records(run)).as(row.getKey())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("run " + run + ": record 1 in the database")
+          .hasMessageContaining(row.getValue());
+    }
+  }
+
+  @Test
   void theAuditViewShowsOneRowPerRecordWithItsSequenceTimeAndKind() throws Exception {
     PostgresRolloutStore a = PostgresRolloutStore.open(db);
     String run = newRun();
