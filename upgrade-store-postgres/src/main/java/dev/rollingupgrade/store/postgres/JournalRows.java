@@ -43,9 +43,9 @@ final class JournalRows {
       + "lease_until = greatest(lease_until, clock_timestamp() + ? * interval '1 microsecond') "
       + "WHERE run_id = ? AND fencing_token = ? AND lease_until > clock_timestamp() AND next_sequence = ? "
       + "RETURNING run_id) INSERT INTO rollout_journal (run_id, first_sequence, last_sequence, fencing_token, records) "
-      + "SELECT run_id, ?, ?, ?, ?::json FROM advanced";
+      + "SELECT run_id, ?, ?, ?, ? FROM advanced";
   private static final String LANDED = "SELECT count(*) FROM rollout_journal WHERE run_id = ? AND first_sequence = ? "
-      + "AND last_sequence = ? AND fencing_token = ? AND records::text = ?";
+      + "AND last_sequence = ? AND fencing_token = ? AND records = ?";
   /** The longest duration written as an interval: longer ones count as this (no lease or history outlives it). */
   static final Duration LONGEST = Duration.ofDays(1_000L * 365);
   private static final String ADD_HISTORY = "INSERT INTO rollout_history (scale_set, run_id, entry) VALUES (?, ?, ?)";
@@ -165,6 +165,7 @@ final class JournalRows {
    */
   static String json(String runId, List<RunRecord> records) {
     StringWriter json = new StringWriter(records.size() * 56);
+    char[] time = new char[SECONDS_CHARS];
     try (JsonGenerator g = JSON.getFactory().createGenerator(json)) {
       g.writeStartArray();
       long expected = records.get(0).sequence();
@@ -177,7 +178,7 @@ final class JournalRows {
               + (expected - 1));
         }
         g.writeStartArray();
-        g.writeNumber(seconds(r.time()));
+        g.writeNumber(time, 0, seconds(r.time(), time));
         g.writeString(r.kind());
         g.writeStartObject();
         for (Map.Entry<String, String> a : r.attributes().entrySet()) {
@@ -199,19 +200,46 @@ final class JournalRows {
 
   /** {@code t} as exact seconds since the epoch: {@code 1767225660.003}, {@code -1.5}, {@code 0}. */
   static String seconds(Instant t) {
+    char[] digits = new char[SECONDS_CHARS];
+    return new String(digits, 0, seconds(t, digits));
+  }
+
+  /** The most characters {@link #seconds} writes: a sign, 17 digits before the point and 9 after. */
+  private static final int SECONDS_CHARS = 28;
+
+  /** Writes {@link #seconds(Instant)} into {@code into} (a journal writes ~20,000 a run: no string each). */
+  private static int seconds(Instant t, char[] into) {
     long s = t.getEpochSecond();
     int nanos = t.getNano();
-    if (nanos == 0) {
-      return Long.toString(s);
-    }
     // below zero, -2 s + 0.5 s reads -1.5: the whole part rounds toward zero, the fraction counts down
-    String whole = s < 0 ? "-" + (-(s + 1)) : Long.toString(s);
-    String fraction = Integer.toString(1_000_000_000 + (s < 0 ? 1_000_000_000 - nanos : nanos)).substring(1);
-    int end = fraction.length();
-    while (fraction.charAt(end - 1) == '0') {
-      end--;
+    long whole = s < 0 && nanos > 0 ? -(s + 1) : Math.abs(s);
+    int fraction = s < 0 && nanos > 0 ? 1_000_000_000 - nanos : nanos;
+    int end = 0;
+    if (s < 0) {
+      into[end++] = '-';
     }
-    return whole + "." + fraction.substring(0, end);
+    int start = end;
+    do {
+      into[end++] = (char) ('0' + whole % 10);
+      whole /= 10;
+    } while (whole > 0);
+    reverse(into, start, end);
+    if (fraction > 0) {
+      into[end++] = '.';
+      for (int unit = 100_000_000; fraction > 0; unit /= 10) {
+        into[end++] = (char) ('0' + fraction / unit);
+        fraction %= unit;
+      }
+    }
+    return end;
+  }
+
+  private static void reverse(char[] chars, int from, int to) {
+    for (int i = from, j = to - 1; i < j; i++, j--) {
+      char c = chars[i];
+      chars[i] = chars[j];
+      chars[j] = c;
+    }
   }
 
   private static Instant time(String runId, long sequence, BigDecimal seconds) {
@@ -266,13 +294,13 @@ final class JournalRows {
   static List<RunRecord> read(Connection c, String runId) throws SQLException {
     List<RunRecord> records = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(
-        "SELECT first_sequence, records::text FROM rollout_journal WHERE run_id = ? ORDER BY first_sequence")) {
+        "SELECT first_sequence, records FROM rollout_journal WHERE run_id = ? ORDER BY first_sequence")) {
       s.setString(1, runId);
       s.setFetchSize(100);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           long sequence = r.getLong(1);
-          for (JsonNode node : tree(r.getString(2))) {
+          for (JsonNode node : tree(runId, sequence, r.getString(2))) {
             if (!node.isArray() || (node.size() != 3 && node.size() != 5) || !node.get(0).isNumber()
                 || !node.get(1).isTextual() || !node.get(2).isObject()) {
               throw new IllegalStateException("run " + runId + ": record " + sequence + " in the database is not "
@@ -292,11 +320,17 @@ final class JournalRows {
     return records;
   }
 
-  private static JsonNode tree(String json) {
+  private static JsonNode tree(String runId, long first, String json) {
     try {
-      return JSON.readTree(json);
+      JsonNode tree = JSON.readTree(json);
+      if (tree == null || !tree.isArray()) {
+        throw new IllegalStateException("run " + runId + ": record " + first + " in the database is not in a JSON "
+            + "array, the form this store writes");
+      }
+      return tree;
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a journal row is not the JSON this store writes: " + e.getMessage(), e);
+      throw new IllegalStateException("run " + runId + ": record " + first + " in the database is not in the JSON "
+          + "this store writes: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -280,6 +280,9 @@ class PostgresRolloutStoreTest {
     rows.put("[[1767225600, \"X\", {}, \"vmss\"]]", "is not [time, kind");
     rows.put("[[\"2026-01-01T00:00:00Z\", \"X\", {}]]", "is not [time, kind");
     rows.put("[[1e400, \"X\", {}]]", "has a time (1E+400 s) no instant has");
+    rows.put("[[1767225600, \"X\", {}]", "is not in the JSON this store writes: Unexpected end-of-input");
+    rows.put("{}", "is not in a JSON array");
+    rows.put("", "is not in a JSON array");
     for (Map.Entry<String, String> row : rows.entrySet()) {
       String run = newRun();
       Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
