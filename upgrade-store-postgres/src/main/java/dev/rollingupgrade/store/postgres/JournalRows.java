@@ -76,14 +76,17 @@ final class JournalRows {
       // the lease no longer holds, the group does not follow the journal, or it landed before: say which
       long next = lockRun(c, runId, owner, token);
       if (next == first) {
-        throw new IllegalStateException("run " + runId + ": the group from record " + first + " was not written "
-            + "although its lease holds and it follows the journal");
-      }
-      if (next > last && landed(c, runId, first, last, token, json) == 1) {
+        // the lease looked expired, then not (the database clock stepped back): the row is locked now, write
+        if (!append(c, runId, token, first, last, ends, json, extend)) {
+          throw new IllegalStateException("run " + runId + ": the group from record " + first + " was not written "
+              + "although its lease holds and it follows the journal");
+        }
+      } else if (next > last && landed(c, runId, first, last, token, json) == 1) {
         return records.get(records.size() - 1).isFinal(); // an earlier attempt committed it
+      } else {
+        throw new IllegalArgumentException("run " + runId + ": record " + first + " out of sequence, expected " + next
+            + (next > first ? " (the database holds other records from " + first + " on)" : ""));
       }
-      throw new IllegalArgumentException("run " + runId + ": record " + first + " out of sequence, expected " + next
-          + (next > first ? " (the database holds other records from " + first + " on)" : ""));
     }
     for (RunRecord record : records) {
       if (record.outcome().isPresent()) {
@@ -257,7 +260,7 @@ final class JournalRows {
     return Instant.ofEpochSecond(whole.longValueExact(), seconds.subtract(whole).movePointRight(9).intValueExact());
   }
 
-  /** Rows holding exactly this group (a json column keeps the text it was given). */
+  /** Rows holding exactly this group (the same records always give the same text). */
   private static long landed(Connection c, String runId, long first, long last, long token, String json)
       throws SQLException {
     try (PreparedStatement s = c.prepareStatement(LANDED)) {
@@ -290,34 +293,69 @@ final class JournalRows {
     }
   }
 
-  /** Every record of a run in the database, in sequence order. */
+  /**
+   * Every record of a run in the database, in sequence order.
+   *
+   * @throws IllegalStateException naming the run and record, if a row is not what this store writes
+   */
   static List<RunRecord> read(Connection c, String runId) throws SQLException {
     List<RunRecord> records = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT first_sequence, records FROM rollout_journal WHERE run_id = ? ORDER BY first_sequence")) {
+    try (PreparedStatement s = c.prepareStatement("SELECT first_sequence, last_sequence, records FROM rollout_journal "
+        + "WHERE run_id = ? ORDER BY first_sequence")) {
       s.setString(1, runId);
       s.setFetchSize(100);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          long sequence = r.getLong(1);
-          for (JsonNode node : tree(runId, sequence, r.getString(2))) {
-            if (!node.isArray() || (node.size() != 3 && node.size() != 5) || !node.get(0).isNumber()
-                || !node.get(1).isTextual() || !node.get(2).isObject()) {
-              throw new IllegalStateException("run " + runId + ": record " + sequence + " in the database is not "
-                  + "[time, kind, attributes] or [time, kind, attributes, scaleSet, entry], the form this store writes");
-            }
-            Map<String, String> attributes = new LinkedHashMap<>();
-            node.path(2).fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
-            Optional<RunRecord.Outcome> outcome = node.size() > 3
-                ? Optional.of(new RunRecord.Outcome(node.get(3).asText(), entry(node.get(4).toString())))
-                : Optional.empty();
-            Instant time = time(runId, sequence, node.get(0).decimalValue());
-            records.add(new RunRecord(runId, sequence++, time, node.get(1).asText(), attributes, outcome));
+          long first = r.getLong(1);
+          long last = r.getLong(2);
+          if (!records.isEmpty() && first != records.get(records.size() - 1).sequence() + 1) {
+            throw new IllegalStateException("run " + runId + ": the database holds records up to "
+                + records.get(records.size() - 1).sequence() + ", then a row from record " + first);
+          }
+          JsonNode row = tree(runId, first, r.getString(3));
+          if (row.size() != last - first + 1) {
+            throw new IllegalStateException("run " + runId + ": the row of records " + first + " to " + last
+                + " in the database holds " + row.size());
+          }
+          long sequence = first;
+          for (JsonNode node : row) {
+            records.add(record(runId, sequence++, node));
           }
         }
       }
     }
     return records;
+  }
+
+  /** One element of a row: {@code [time, kind, attributes]} or {@code [time, kind, attributes, scaleSet, entry]}. */
+  private static RunRecord record(String runId, long sequence, JsonNode node) {
+    boolean outcome = node.size() == 5;
+    if (!node.isArray() || (node.size() != 3 && !outcome) || !node.get(0).isNumber() || !node.get(1).isTextual()
+        || !node.get(2).isObject() || (outcome && (!node.get(3).isTextual() || !node.get(4).isObject()))) {
+      throw new IllegalStateException("run " + runId + ": record " + sequence + " in the database is not [time, "
+          + "kind, attributes] or [time, kind, attributes, scaleSet, entry], the form this store writes");
+    }
+    Map<String, String> attributes = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> a : node.get(2).properties()) {
+      if (!a.getValue().isTextual()) {
+        throw new IllegalStateException("run " + runId + ": record " + sequence + " in the database has attribute "
+            + a.getKey() + " that is not text");
+      }
+      attributes.put(a.getKey(), a.getValue().textValue());
+    }
+    Instant time = time(runId, sequence, node.get(0).decimalValue());
+    if (!outcome) {
+      return new RunRecord(runId, sequence, time, node.get(1).textValue(), attributes, Optional.empty());
+    }
+    UpgradeHistoryEntry entry;
+    try {
+      entry = entry(node.get(4).toString());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("run " + runId + ": record " + sequence + " in the database has an outcome "
+          + "that is not a history entry: " + e.getMessage(), e);
+    }
+    return new RunRecord(runId, sequence, time, node.get(1).textValue(), attributes,
+        Optional.of(new RunRecord.Outcome(node.get(3).textValue(), entry)));
   }
 
   private static JsonNode tree(String runId, long first, String json) {

@@ -249,8 +249,10 @@ class PostgresRolloutStoreTest {
     PostgresRolloutStore a = PostgresRolloutStore.open(db);
     String run = newRun();
     Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    Instant firstTimestamp = Instant.ofEpochSecond(-210_866_803_200L); // 4714-11-24 BC, PostgreSQL's first
+    Instant farFuture = Instant.parse("+200000-06-01T12:34:56.123456Z");
     List<Instant> times = List.of(Instant.ofEpochSecond(-2, 500_000_000), Instant.EPOCH, Instant.ofEpochSecond(0, 1),
-        Instant.MIN, Instant.MAX, T0);
+        Instant.MIN, Instant.MAX, T0, firstTimestamp, farFuture);
     List<RunRecord> written = new ArrayList<>();
     for (Instant t : times) {
       written.add(RunRecord.of(run, written.size(), t, "BATCH_STARTED", Map.of("batch", "" + written.size())));
@@ -269,20 +271,27 @@ class PostgresRolloutStoreTest {
       }
     }
     assertThat(audited).containsExactly(Instant.ofEpochSecond(-2, 500_000_000), Instant.EPOCH, Instant.EPOCH, null,
-        null, Instant.parse("2026-01-01T00:00:00.123457Z"));
+        null, Instant.parse("2026-01-01T00:00:00.123457Z"), firstTimestamp, farFuture);
   }
 
   @Test
   void aJournalRowNotInTheStoresFormIsNamedWhenRead() {
     PostgresRolloutStore a = PostgresRolloutStore.open(db);
     Map<String, String> rows = new LinkedHashMap<>();
-    rows.put("[{\"sequence\": 1, \"time\": \"2026-01-01T00:00:00Z\", \"kind\": \"X\"}]", "is not [time, kind");
+    rows.put("[{\"sequence\": 1, \"time\": \"2026-01-01T00:00:00Z\", \"kind\": \"X\"}]",
+        "record 1 in the database is not [time, kind");
     rows.put("[[1767225600, \"X\", {}, \"vmss\"]]", "is not [time, kind");
     rows.put("[[\"2026-01-01T00:00:00Z\", \"X\", {}]]", "is not [time, kind");
     rows.put("[[1e400, \"X\", {}]]", "has a time (1E+400 s) no instant has");
     rows.put("[[1767225600, \"X\", {}]", "is not in the JSON this store writes: Unexpected end-of-input");
     rows.put("{}", "is not in a JSON array");
     rows.put("", "is not in a JSON array");
+    rows.put("[]", "the row of records 1 to 1 in the database holds 0");
+    rows.put("[[1767225600, \"X\", {}], [1767225600, \"Y\", {}]]", "the row of records 1 to 1 in the database holds 2");
+    rows.put("[[1767225600, \"X\", {\"a\": {\"b\": 1}}]]", "has attribute a that is not text");
+    rows.put("[[1767225600, \"X\", {}, 5, {}]]", "is not [time, kind");
+    rows.put("[[1767225600, \"X\", {}, \"vmss\", \"entry\"]]", "is not [time, kind");
+    rows.put("[[1767225600, \"X\", {}, \"vmss\", {\"properties\": 7}]]", "has an outcome that is not a history entry");
     for (Map.Entry<String, String> row : rows.entrySet()) {
       String run = newRun();
       Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
@@ -290,9 +299,16 @@ class PostgresRolloutStoreTest {
       TestDatabase.execute(db, "INSERT INTO rollout_journal (run_id, first_sequence, last_sequence, fencing_token, "
           + "records) VALUES ('" + run + "', 1, 1, " + lease.fencingToken() + ", '" + row.getKey() + "')");
       assertThatThrownBy(() -> PostgresRolloutStore.open(db).records(run)).as(row.getKey())
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("run " + run + ": record 1 in the database")
+          .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("run " + run + ": ")
           .hasMessageContaining(row.getValue());
     }
+    String run = newRun(); // a row that does not follow the one before it
+    Lease lease = a.claim(run, "a", MINUTE).orElseThrow();
+    append(a, lease, record(run, 0));
+    TestDatabase.execute(db, "INSERT INTO rollout_journal (run_id, first_sequence, last_sequence, fencing_token, "
+        + "records) VALUES ('" + run + "', 3, 3, " + lease.fencingToken() + ", '[[1767225600, \"X\", {}]]')");
+    assertThatThrownBy(() -> PostgresRolloutStore.open(db).records(run)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("run " + run + ": the database holds records up to 0, then a row from record 3");
   }
 
   @Test

@@ -48,8 +48,9 @@ ALTER TABLE rollout_journal ALTER COLUMN records SET STORAGE EXTERNAL;
 -- (decided_at: the record's time to the microsecond; null outside PostgreSQL's range of timestamps)
 CREATE VIEW rollout_record AS
   SELECT j.run_id, j.first_sequence + r.n - 1 AS sequence, j.fencing_token,
-    CASE WHEN t.s > -210866803200 AND t.s < 9224318015999
-      THEN to_timestamp(floor(t.s)) + (t.s - floor(t.s)) * interval '1 second' END AS decided_at,
+    CASE WHEN t.s >= -210866803200 AND t.s < 9224318015999 -- whole days, then the seconds: exact at any date
+      THEN (timestamp 'epoch' + floor(t.s / 86400) * interval '1 day' + (t.s - 86400 * floor(t.s / 86400))
+        * interval '1 second') AT TIME ZONE 'UTC' END AS decided_at,
     r.e ->> 1 AS kind, r.e -> 2 AS attributes, r.e ->> 3 AS outcome_scale_set, r.e -> 4 AS outcome_entry
   FROM rollout_journal j CROSS JOIN LATERAL json_array_elements(j.records::json) WITH ORDINALITY AS r(e, n)
     CROSS JOIN LATERAL (SELECT (r.e ->> 0)::numeric) AS t(s);
