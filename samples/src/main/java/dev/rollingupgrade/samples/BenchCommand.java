@@ -12,8 +12,6 @@ import dev.rollingupgrade.api.UpgradePolicy;
 import dev.rollingupgrade.api.VirtualMachineProfile;
 import dev.rollingupgrade.api.spi.HealthSignal;
 import dev.rollingupgrade.api.spi.InstanceDriver;
-import dev.rollingupgrade.api.spi.RolloutStore;
-import dev.rollingupgrade.api.status.UpgradeOperationInvoker;
 import dev.rollingupgrade.core.auto.PhasePlan;
 import dev.rollingupgrade.core.auto.PhasePlanner;
 import dev.rollingupgrade.core.auto.RegionPairs;
@@ -25,10 +23,8 @@ import dev.rollingupgrade.core.run.RollingUpgrade;
 import dev.rollingupgrade.core.run.RollingUpgradeRun;
 import dev.rollingupgrade.core.store.InMemoryRolloutStore;
 import dev.rollingupgrade.core.time.SystemScheduler;
-import dev.rollingupgrade.store.postgres.PostgresRolloutStore;
 import dev.rollingupgrade.testkit.RolloutTestEnvironment;
 import dev.rollingupgrade.testkit.fleet.FakeFleet;
-import dev.rollingupgrade.testkit.sim.Simulation;
 import dev.rollingupgrade.testkit.time.VirtualScheduler;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -136,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
     figures.add(new Figure("parallel-ratio", parallel, "x", "<= 1.5", parallel <= 1.5,
         "wall time of one batch of 200 with 200 ms real driver calls / 200 ms"));
 
-    double durable = durableOverheadRatio(100_000); // smaller runs measure the disk's latency, not the journal
+    double durable = JournalBench.durableOverheadRatio(100_000); // smaller runs measure the disk's latency, not the journal
     figures.add(new Figure("durable-overhead-ratio", durable, "x", "<= 1.5", durable <= 1.5,
         "wall time of a fault-free simulate of 100000 instances journalled to a file / in memory"));
 
@@ -149,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
     figures.add(new Figure("fleet", makespanOfFleet, "x", "<= 1.2", makespanOfFleet <= 1.2, "real time of the fleet "
         + "sample (" + fleet + " processes) / sum over batches of restart + time to healthy"));
     int postgresSize = quick ? 2_000 : 10_000;
-    double[] postgres = postgresOverheadRatio(postgresSize);
+    double[] postgres = JournalBench.postgresOverheadRatio(jdbcUrl, postgresSize);
     figures.add(new Figure("postgres-overhead-ratio", postgres[0], "x", "<= 3", postgres[0] <= 3,
         "wall time of a fault-free run of " + postgresSize + " instances journalled on "
             + (jdbcUrl == null ? "an embedded" : "the given") + " PostgreSQL / in memory (" + format(postgres[1])
@@ -490,68 +486,6 @@ final class BenchCommand implements Callable<Integer> {
       runThread.shutdownNow();
       driverTimer.shutdownNow();
     }
-  }
-
-  // ---- durability ----
-
-  /**
-   * Wall time of a fault-free simulation of {@code n} instances journalled to a file store (forced
-   * to disk before each side effect) over the same journalled in memory; best of three of each,
-   * interleaved, after a warm-up of both (this machine's timings wander with its neighbours).
-   */
-  private static double durableOverheadRatio(int n) {
-    Simulation.Builder sim = Simulation.builder().instances(n).seed(1);
-    sim.build().run(); // warms the JIT up, both ways
-    sim.fileJournal(true).build().run();
-    long memory = Long.MAX_VALUE;
-    long file = Long.MAX_VALUE;
-    for (int r = 0; r < 3; r++) {
-      memory = Math.min(memory, sim.fileJournal(false).build().run().wallTime().toNanos());
-      file = Math.min(file, sim.fileJournal(true).build().run().wallTime().toNanos());
-    }
-    return (double) file / memory;
-  }
-
-  /**
-   * Wall time of a fault-free run of {@code n} instances (simulate's fleet, seed 1) journalled on
-   * PostgreSQL over the same run in memory, in the steady state: three warm-up runs of each, then
-   * the best of five of each, interleaved (the in-memory run is still getting faster after one).
-   * The store writes the decisions before each side effect in one statement.
-   *
-   * @return the ratio, then the best PostgreSQL and in-memory runs in milliseconds
-   */
-  private double[] postgresOverheadRatio(int n) {
-    try (PostgresServer server = PostgresServer.start(jdbcUrl)) {
-      RolloutStore postgres = PostgresRolloutStore.open(server.dataSource());
-      long memory = Long.MAX_VALUE;
-      long database = Long.MAX_VALUE;
-      for (int r = 0; r < 8; r++) {
-        long m = timedRun(n, new InMemoryRolloutStore());
-        long d = timedRun(n, postgres);
-        if (r >= 3) {
-          memory = Math.min(memory, m);
-          database = Math.min(database, d);
-        }
-      }
-      return new double[] {(double) database / memory, database / 1e6, memory / 1e6};
-    }
-  }
-
-  private static int benchRuns;
-
-  /** Nanoseconds of wall time of one fault-free run of {@code n} instances journalled in {@code store}. */
-  private static long timedRun(int n, RolloutStore store) {
-    SeededFleet sim = SeededFleet.of(n, 1, 0);
-    long start = System.nanoTime();
-    RollingUpgradeRun run = RollingUpgrade.of(sim.scaleSet()).driver(sim.fleet()).health(sim.fleet())
-        .scheduler(sim.clock()).store(store).runId("bench-" + n + "-" + (++benchRuns)) // a new id: no lookup
-        .startedBy(UpgradeOperationInvoker.PLATFORM).start();
-    sim.clock().runUntilIdle();
-    long took = System.nanoTime() - start;
-    if (run.status().progress().orElseThrow().successfulInstanceCount() != n) {
-      throw new IllegalStateException("the benchmark run did not upgrade every instance: " + run.status());
-    }
-    return took;
   }
 
   private static String format(double v) {
